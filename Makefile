@@ -1,0 +1,36 @@
+# AI-Coder: `make run` starts everything locally, `make test` builds and runs every test.
+MVN ?= mvn -B -ntp
+NPM ?= npm --prefix frontend
+
+.DEFAULT_GOAL := help
+.PHONY: help build run test clean fmt frontend frontend-test
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	$(NPM) ci --no-audit --no-fund
+
+frontend: frontend/node_modules/.package-lock.json ## Build the web app into frontend/dist
+	$(NPM) run build
+
+frontend-test: frontend/node_modules/.package-lock.json ## Check formatting and run the web app's unit tests
+	$(NPM) run format:check
+	$(NPM) test
+
+build: frontend ## Build the web app and every service (no tests)
+	$(MVN) package -DskipTests
+
+run: build ## Build, start Redis and the five services, print the URL; Ctrl-C stops all
+	@scripts/run-local.sh
+
+test: frontend-test frontend ## Build and run every test (formatting included)
+	$(MVN) verify
+
+fmt: frontend/node_modules/.package-lock.json ## Format Java and TypeScript sources
+	$(MVN) -q spotless:apply
+	$(NPM) run format
+
+clean: ## Remove build outputs
+	$(MVN) -q clean
+	rm -rf frontend/dist .run

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Starts a local Redis and the five services from their built jars, waits until each is ready,
+# prints the URL, and stops everything it started on Ctrl-C. Used by `make run`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+RUN_DIR=.run
+LOG_DIR="$RUN_DIR/logs"
+PID_FILE="$RUN_DIR/pids"
+REDIS_PORT=${REDIS_PORT:-6379}
+READY_TIMEOUT=${READY_TIMEOUT:-180}
+JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}
+SERVICES=(gateway:8080 chat-websocket:8081 ai-streaming:8082 cache:8083 metrics:8084)
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if [[ -f $PID_FILE ]]; then
+  while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "AI-Coder is already running (its $name has pid $pid): open http://localhost:8080"
+      echo "Stop it with Ctrl-C in the terminal that started it, then run 'make run' again."
+      exit 1
+    fi
+  done <"$PID_FILE"
+fi
+for entry in "${SERVICES[@]}"; do
+  port=${entry#*:}
+  if port_busy "$port"; then
+    echo "Port $port (${entry%%:*}) is already in use by another program; free it and try again."
+    exit 1
+  fi
+done
+
+mkdir -p "$LOG_DIR"
+: >"$PID_FILE"
+pids=()
+
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping AI-Coder…"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+  rm -f "$PID_FILE"
+  echo "Stopped. Logs are in $LOG_DIR/"
+}
+trap stop_all INT TERM EXIT
+
+start() { # name, command...
+  local name=$1
+  shift
+  "$@" >"$LOG_DIR/$name.log" 2>&1 &
+  pids+=($!)
+  echo "$! $name" >>"$PID_FILE"
+}
+
+if port_busy "$REDIS_PORT"; then
+  echo "Using the Redis already listening on port $REDIS_PORT."
+else
+  start redis java -cp "services/local-redis/target/classes:services/local-redis/target/lib/*" \
+    dev.aicoder.localredis.LocalRedisMain "$REDIS_PORT"
+fi
+
+started=$(date +%s%N)
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}
+  # shellcheck disable=SC2086
+  REDIS_PORT=$REDIS_PORT start "$name" java $JAVA_OPTS -jar "services/$name/target/quarkus-app/quarkus-run.jar"
+done
+
+echo "Starting Redis and 5 services; logs in $LOG_DIR/ …"
+deadline=$(($(date +%s) + READY_TIMEOUT))
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}
+  port=${entry#*:}
+  until curl -fs -o /dev/null "http://localhost:$port/q/health/ready"; do
+    pid=$(awk -v n="$name" '$2 == n {print $1}' "$PID_FILE")
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "$name exited during start-up; the end of $LOG_DIR/$name.log:"
+      tail -n 20 "$LOG_DIR/$name.log"
+      exit 1
+    fi
+    if (($(date +%s) > deadline)); then
+      echo "$name was not ready within ${READY_TIMEOUT}s; see $LOG_DIR/$name.log"
+      exit 1
+    fi
+    sleep 0.5
+  done
+done
+# Every service answers its own readiness; now wait until the gateway sees them all (warm) too.
+until curl -fs "http://localhost:8080/api/status" | grep -q '^{"status":"UP"'; do
+  if (($(date +%s) > deadline)); then
+    echo "The gateway does not see every service UP yet; see http://localhost:8080/api/status"
+    break
+  fi
+  sleep 0.5
+done
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+
+echo
+echo "AI-Coder is ready in ${elapsed_ms} ms: open http://localhost:8080"
+while read -r pid name; do
+  printf '  %-15s pid %-7s RSS %s MiB\n' "$name" "$pid" "$(($(ps -o rss= -p "$pid") / 1024))"
+done <"$PID_FILE"
+echo "Logs: $LOG_DIR/<service>.log   Stop: Ctrl-C"
+wait
