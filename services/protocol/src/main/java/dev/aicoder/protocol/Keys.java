@@ -1,0 +1,68 @@
+package dev.aicoder.protocol;
+
+/**
+ * Every Redis key and channel the chat turn uses, in one place. Keys are prefixed {@code aicoder:};
+ * each one that can grow has a bound or a TTL, noted where it is written.
+ */
+public final class Keys {
+
+  /** Stream of {@link TurnRequest}s, read by the consumer group {@link #GROUP}. */
+  public static final String REQUESTS = "aicoder:ai:requests";
+
+  /** The consumer group of ai-streaming instances. */
+  public static final String GROUP = "ai-streaming";
+
+  /** Pub/sub channel carrying the turnId of every cancel request. */
+  public static final String CANCEL_CHANNEL = "aicoder:ai:cancel";
+
+  /** Hash of live ai-streaming instances: field instance id, value "free slots:epoch ms". */
+  public static final String WORKERS = "aicoder:ai:workers";
+
+  /** The single field of a turn stream entry; its value is the event frame as JSON. */
+  public static final String EVENT_FIELD = "event";
+
+  private Keys() {}
+
+  /**
+   * The stream of one turn's events. Entry IDs are {@code 0-<seq>}, so a resume is a range read
+   * from {@code lastSeq} and a second writer of the same seq is refused by Redis itself.
+   */
+  public static String turn(String turnId) {
+    return "aicoder:ai:turn:" + turnId;
+  }
+
+  /** Marks a turn cancelled, for a worker that picks it up (or reclaims it) later. */
+  public static String cancelled(String turnId) {
+    return "aicoder:ai:cancelled:" + turnId;
+  }
+
+  /** The turn that a client message became, so a repeated clientMsgId yields the same turn. */
+  public static String clientMessage(String conversationId, String clientMsgId) {
+    return "aicoder:chat:msg:" + conversationId + ":" + clientMsgId;
+  }
+
+  /** Hash of a conversation: owner, title, timestamps. */
+  public static String conversation(String conversationId) {
+    return "aicoder:conv:" + conversationId;
+  }
+
+  /** List of a conversation's messages as JSON, oldest first, trimmed to a bound. */
+  public static String messages(String conversationId) {
+    return "aicoder:conv:" + conversationId + ":messages";
+  }
+
+  /** Sorted set of a user's conversation ids by last activity. */
+  public static String userConversations(String userId) {
+    return "aicoder:user:" + userId + ":conversations";
+  }
+
+  /** The stream entry ID of the event with sequence number {@code seq}. */
+  public static String entryId(long seq) {
+    return "0-" + seq;
+  }
+
+  /** The sequence number of a turn stream entry ID. */
+  public static long seqOf(String entryId) {
+    return Long.parseLong(entryId.substring(entryId.indexOf('-') + 1));
+  }
+}
