@@ -12,9 +12,6 @@ public final class Keys {
   /** The consumer group of ai-streaming instances. */
   public static final String GROUP = "ai-streaming";
 
-  /** Pub/sub channel carrying the turnId of every cancel request. */
-  public static final String CANCEL_CHANNEL = "aicoder:ai:cancel";
-
   /** Hash of live ai-streaming instances: field instance id, value "free slots:epoch ms". */
   public static final String WORKERS = "aicoder:ai:workers";
 
@@ -31,7 +28,10 @@ public final class Keys {
     return "aicoder:ai:turn:" + turnId;
   }
 
-  /** Marks a turn cancelled, for a worker that picks it up (or reclaims it) later. */
+  /**
+   * Marks a turn cancelled (with a TTL): the worker running it polls for it, and a worker that
+   * picks it up or reclaims it later sees it too.
+   */
   public static String cancelled(String turnId) {
     return "aicoder:ai:cancelled:" + turnId;
   }

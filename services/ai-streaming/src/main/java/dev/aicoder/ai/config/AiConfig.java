@@ -2,6 +2,7 @@ package dev.aicoder.ai.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,45 @@ public interface AiConfig {
   /** Most turns generated at once by one instance ({@code MAX_CONCURRENT_STREAMS}). */
   @WithDefault("32")
   int maxConcurrentStreams();
+
+  /** This instance's consumer name in the group; a random one when unset. */
+  Optional<String> instanceId();
+
+  /** How long a blocking read of new requests waits; shorter than the Redis client timeout. */
+  @WithDefault("2s")
+  Duration readBlock();
+
+  /** A request untouched this long belongs to a dead worker and is claimed by another. */
+  @WithDefault("15s")
+  Duration claimIdle();
+
+  /** How long a turn's event stream is kept after it ended, for clients that reconnect. */
+  @WithDefault("10m")
+  Duration turnRetention();
+
+  /** How many times a turn is started (first run plus restarts) before it ends with an error. */
+  @WithDefault("3")
+  int maxAttempts();
+
+  /** How long to wait for the model's first token before the turn ends with an error. */
+  @WithDefault("60s")
+  Duration firstTokenTimeout();
+
+  /** How long the model may pause between tokens before the turn ends with an error. */
+  @WithDefault("30s")
+  Duration stallTimeout();
+
+  /** Retries of a model call that failed with 429 or 5xx before its first token. */
+  @WithDefault("2")
+  int modelRetries();
+
+  /** The first retry's delay; each further retry doubles it. */
+  @WithDefault("500ms")
+  Duration retryBackoff();
+
+  /** How much conversation history goes into a prompt, in characters (about 4 per token). */
+  @WithDefault("24000")
+  int historyBudgetChars();
 
   /** The model endpoint; with no base URL the assistant says no model is configured. */
   Llm llm();
@@ -26,6 +66,7 @@ public interface AiConfig {
     Optional<String> apiKey();
 
     /** {@code AI_CODER_LLM_MODEL}. */
-    Optional<String> model();
+    @WithDefault("gpt-4o-mini")
+    String model();
   }
 }

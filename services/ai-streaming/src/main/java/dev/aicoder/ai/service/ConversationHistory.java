@@ -1,0 +1,61 @@
+package dev.aicoder.ai.service;
+
+import dev.aicoder.protocol.ChatMessage;
+import dev.aicoder.protocol.Keys;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.list.ListCommands;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a conversation's recent messages for the prompt and appends the assistant's answer when a
+ * turn ends. ai-streaming is the only writer of assistant messages. Blocking: call it from worker
+ * threads.
+ */
+@ApplicationScoped
+public class ConversationHistory {
+
+  /** Messages read back at most; the character budget usually stops earlier. */
+  private static final int MAX_READ = 200;
+
+  private final ListCommands<String, String> lists;
+  private final RedisDataSource redis;
+
+  ConversationHistory(RedisDataSource redis) {
+    this.redis = redis;
+    this.lists = redis.list(String.class);
+  }
+
+  /**
+   * The newest messages that fit in {@code budgetChars}, oldest first, without the message of the
+   * turn being answered.
+   */
+  public List<ChatMessage> recent(String conversationId, String turnId, int budgetChars) {
+    List<String> raw = lists.lrange(Keys.messages(conversationId), -MAX_READ, -1);
+    List<ChatMessage> kept = new ArrayList<>();
+    int used = 0;
+    for (int i = raw.size() - 1; i >= 0; i--) {
+      ChatMessage message = ChatMessage.fromJson(raw.get(i));
+      if (turnId.equals(message.turnId()) || message.text() == null) {
+        continue;
+      }
+      used += message.text().length();
+      if (used > budgetChars) {
+        break;
+      }
+      kept.add(0, message);
+    }
+    return kept;
+  }
+
+  /** Appends the assistant's answer and keeps the conversation within its bound. */
+  public void appendAnswer(String conversationId, ChatMessage answer) {
+    String key = Keys.messages(conversationId);
+    lists.rpush(key, answer.toJson());
+    lists.ltrim(key, -ChatMessage.MAX_PER_CONVERSATION, -1);
+    redis
+        .hash(String.class)
+        .hset(Keys.conversation(conversationId), "updatedAt", Long.toString(answer.createdAtMs()));
+  }
+}

@@ -1,0 +1,199 @@
+package dev.aicoder.ai.service;
+
+import dev.aicoder.ai.config.AiConfig;
+import dev.aicoder.ai.model.ModelClient;
+import dev.aicoder.protocol.ErrorCode;
+import dev.aicoder.protocol.Frame;
+import dev.aicoder.protocol.TurnRequest;
+import dev.langchain4j.model.openai.internal.ResponseHandle;
+import dev.langchain4j.model.openai.internal.chat.Message;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of one turn on this instance: calls the model, feeds its tokens to the {@link
+ * TurnWriter}, and ends the turn exactly once — done, error, cancelled or timed out. Callbacks come
+ * from the HTTP client's threads and the timer thread, so every entry point is synchronized.
+ */
+final class Turn implements ModelClient.Listener {
+
+  private final TurnRequest request;
+  private final TurnWriter writer;
+  private final ModelClient model;
+  private final AiConfig config;
+  private final TurnMetrics metrics;
+  private final ScheduledExecutorService timer;
+  private final TurnEnd onEnd;
+  private final StringBuilder answer = new StringBuilder();
+  private List<Message> messages;
+  private ResponseHandle call;
+  private ScheduledFuture<?> watchdog;
+  private int retries;
+  private int tokens;
+  private long callStart;
+  private long firstTokenAt;
+  private long lastTokenAt;
+
+  /** What happens when the turn's final event is written (or could not be). */
+  interface TurnEnd {
+    void ended(Turn turn, String outcome);
+  }
+
+  Turn(
+      TurnRequest request,
+      TurnWriter writer,
+      ModelClient model,
+      AiConfig config,
+      TurnMetrics metrics,
+      ScheduledExecutorService timer,
+      TurnEnd onEnd) {
+    this.request = request;
+    this.writer = writer;
+    this.model = model;
+    this.config = config;
+    this.metrics = metrics;
+    this.timer = timer;
+    this.onEnd = onEnd;
+  }
+
+  TurnRequest request() {
+    return request;
+  }
+
+  TurnWriter writer() {
+    return writer;
+  }
+
+  synchronized String answer() {
+    return answer.toString();
+  }
+
+  synchronized void start(List<Message> messages) {
+    this.messages = messages;
+    callModel();
+  }
+
+  private void callModel() {
+    if (writer.isEnding()) {
+      return;
+    }
+    callStart = System.nanoTime();
+    arm(config.firstTokenTimeout(), "The model sent no first token within ");
+    call = model.stream(messages, this);
+  }
+
+  @Override
+  public synchronized void onToken(String text) {
+    if (writer.isEnding()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (tokens == 0) {
+      firstTokenAt = now;
+      metrics.model(now - callStart);
+      metrics.firstToken(System.currentTimeMillis() - request.acceptedAtMs());
+    } else {
+      metrics.tokenGap(now - lastTokenAt);
+    }
+    lastTokenAt = now;
+    tokens++;
+    answer.append(text);
+    arm(config.stallTimeout(), "The model stopped sending for ");
+    writer.delta(text);
+  }
+
+  @Override
+  public synchronized void onComplete(int inputTokens, int outputTokens, boolean finished) {
+    disarm();
+    if (writer.isEnding()) {
+      return;
+    }
+    if (!finished) {
+      end(
+          seq ->
+              new Frame.Error(
+                  request.turnId(),
+                  seq,
+                  ErrorCode.MODEL_ERROR,
+                  "The model's connection closed before the answer was complete."),
+          "error");
+      return;
+    }
+    long streamNanos = lastTokenAt - firstTokenAt;
+    if (tokens > 1 && streamNanos > 0) {
+      metrics.tokensPerSecond(outputTokens * 1e9 / streamNanos);
+    }
+    Frame.Usage usage = new Frame.Usage(inputTokens, outputTokens);
+    end(seq -> new Frame.Done(request.turnId(), seq, usage), "done");
+  }
+
+  @Override
+  public synchronized void onError(Throwable error) {
+    disarm();
+    if (writer.isEnding()) {
+      return; // we aborted the call ourselves
+    }
+    Integer status = ModelErrors.status(error);
+    io.quarkus.logging.Log.debugf(
+        error, "Turn %s: model call failed (HTTP %s)", request.turnId(), status);
+    if (tokens == 0 && ModelErrors.retryable(status, error) && retries < config.modelRetries()) {
+      long delay = config.retryBackoff().toMillis() << retries;
+      retries++;
+      metrics.retried();
+      timer.schedule(this::retry, delay, TimeUnit.MILLISECONDS);
+      return;
+    }
+    String message = ModelErrors.describe(status, error, tokens > 0);
+    end(seq -> new Frame.Error(request.turnId(), seq, ErrorCode.MODEL_ERROR, message), "error");
+  }
+
+  private synchronized void retry() {
+    callModel();
+  }
+
+  /** Stops the generation at the model and ends the turn with {@code cancelled}. */
+  synchronized void cancel(long requestedAtNanos) {
+    if (writer.isEnding()) {
+      return;
+    }
+    abort();
+    metrics.cancelled(System.nanoTime() - requestedAtNanos);
+    end(seq -> new Frame.Cancelled(request.turnId(), seq), "cancelled");
+  }
+
+  private synchronized void timedOut(String what, Duration limit) {
+    if (writer.isEnding()) {
+      return;
+    }
+    abort();
+    String message = what + limit.toSeconds() + " s; try again, or check the model server.";
+    end(seq -> new Frame.Error(request.turnId(), seq, ErrorCode.MODEL_TIMEOUT, message), "timeout");
+  }
+
+  private void abort() {
+    disarm();
+    if (call != null) {
+      call.cancel();
+    }
+  }
+
+  private void end(java.util.function.LongFunction<Frame.TurnEvent> event, String outcome) {
+    writer.end(event);
+    onEnd.ended(this, outcome);
+  }
+
+  private void arm(Duration limit, String what) {
+    disarm();
+    watchdog = timer.schedule(() -> timedOut(what, limit), limit.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void disarm() {
+    if (watchdog != null) {
+      watchdog.cancel(false);
+      watchdog = null;
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package dev.aicoder.ai.service;
+
+import dev.aicoder.ai.config.AiConfig;
+import dev.aicoder.ai.model.ModelClient;
+import dev.aicoder.protocol.ChatMessage;
+import dev.aicoder.protocol.ErrorCode;
+import dev.aicoder.protocol.Frame;
+import dev.aicoder.protocol.FrameCodec;
+import dev.aicoder.protocol.Keys;
+import dev.aicoder.protocol.TurnRequest;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongFunction;
+import java.util.stream.Collectors;
+
+/**
+ * Runs turns on this instance: decides how a request starts (fresh, restarted after a dead worker,
+ * already finished, cancelled, no model), runs it, and when its final event is in Redis,
+ * acknowledges the request and stores the answer.
+ */
+@ApplicationScoped
+public class TurnService {
+
+  private final AiConfig config;
+  private final ModelClient model;
+  private final StreamCommands<String, String, String> streams;
+  private final RedisDataSource redis;
+  private final ReactiveRedisDataSource reactive;
+  private final ConversationHistory history;
+  private final TurnMetrics metrics;
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(r -> new Thread(r, "turn-worker"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "turn-timer"));
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  private record Running(String entryId, Turn turn, Runnable release) {}
+
+  TurnService(
+      AiConfig config,
+      ModelClient model,
+      RedisDataSource redis,
+      ReactiveRedisDataSource reactive,
+      ConversationHistory history,
+      TurnMetrics metrics) {
+    this.config = config;
+    this.model = model;
+    this.redis = redis;
+    this.reactive = reactive;
+    this.streams = redis.stream(String.class);
+    this.history = history;
+    this.metrics = metrics;
+  }
+
+  /** Starts a request read from the stream; {@code release} runs once the turn is over here. */
+  public void run(String entryId, TurnRequest request, boolean reclaimed, Runnable release) {
+    workers.execute(
+        () -> {
+          try {
+            begin(entryId, request, reclaimed, release);
+          } catch (RuntimeException e) {
+            // Not acknowledged: another attempt (here or elsewhere) picks it up after claimIdle.
+            Log.errorf(e, "Turn %s could not start", request.turnId());
+            release.run();
+          }
+        });
+  }
+
+  /** Cancels a turn if it runs here. */
+  public void cancel(String turnId, long requestedAtNanos) {
+    Running r = running.get(turnId);
+    if (r != null) {
+      r.turn().cancel(requestedAtNanos);
+    }
+  }
+
+  /** Stream entry IDs of the requests this instance is working on. */
+  public Set<String> inFlightEntryIds() {
+    return running.values().stream().map(Running::entryId).collect(Collectors.toSet());
+  }
+
+  /** The turns running here now. */
+  public List<String> runningTurnIds() {
+    return List.copyOf(running.keySet());
+  }
+
+  public int activeCount() {
+    return running.size();
+  }
+
+  private void begin(String entryId, TurnRequest request, boolean reclaimed, Runnable release) {
+    String turnId = request.turnId();
+    // XREVRANGE key + - COUNT 1: the newest event, if the turn ran before.
+    io.vertx.mutiny.redis.client.Response last =
+        redis.execute("XREVRANGE", Keys.turn(turnId), "+", "-", "COUNT", "1");
+    boolean ranBefore = last != null && last.size() > 0;
+    long lastSeq = ranBefore ? Keys.seqOf(last.get(0).get(0).toString()) : 0;
+    if (ranBefore && isFinal(last.get(0).get(1).get(1).toString())) {
+      Log.infof("Turn %s had already ended; acknowledging it", turnId);
+      acknowledge(entryId, turnId);
+      release.run();
+      return;
+    }
+    TurnWriter writer = new TurnWriter(reactive.stream(String.class), turnId, lastSeq, metrics);
+    Turn turn = new Turn(request, writer, model, config, metrics, timer, this::ended);
+    running.put(turnId, new Running(entryId, turn, release));
+    metrics.active().incrementAndGet();
+    if (lastSeq > 0) {
+      metrics.reclaimed();
+      Log.infof("Turn %s restarts after seq %d (reclaimed=%s)", turnId, lastSeq, reclaimed);
+      if (restarts(turnId) + 1 >= config.maxAttempts()) {
+        endEarly(
+            turn,
+            ErrorCode.WORKER_FAILED,
+            "The answer failed " + config.maxAttempts() + " times; please ask again.");
+        return;
+      }
+      writer.restart();
+    }
+    if (redis.key().exists(Keys.cancelled(turnId))) {
+      writer.end(seq -> new Frame.Cancelled(turnId, seq));
+      ended(turn, "cancelled");
+      return;
+    }
+    if (!model.isConfigured()) {
+      endEarly(
+          turn,
+          ErrorCode.MODEL_NOT_CONFIGURED,
+          "No model is configured, so there is no answer. Set AI_CODER_LLM_BASE_URL (an"
+              + " OpenAI-compatible endpoint such as http://localhost:11434/v1 for Ollama),"
+              + " AI_CODER_LLM_MODEL and, if the server needs one, AI_CODER_LLM_API_KEY for the"
+              + " ai-streaming service.");
+      return;
+    }
+    metrics.queue(System.currentTimeMillis() - request.acceptedAtMs());
+    long t0 = System.nanoTime();
+    var messages =
+        PromptBuilder.build(
+            request, history.recent(request.conversationId(), turnId, config.historyBudgetChars()));
+    metrics.promptBuild(System.nanoTime() - t0);
+    turn.start(messages);
+  }
+
+  private void endEarly(Turn turn, String code, String message) {
+    String turnId = turn.request().turnId();
+    LongFunction<Frame.TurnEvent> event = seq -> new Frame.Error(turnId, seq, code, message);
+    turn.writer().end(event);
+    ended(turn, "error");
+  }
+
+  /** Called once per turn when its final event was handed to the writer. */
+  private void ended(Turn turn, String outcome) {
+    turn.writer()
+        .ended()
+        .whenCompleteAsync((event, error) -> finish(turn, outcome, event, error), workers);
+  }
+
+  private void finish(Turn turn, String outcome, Frame.TurnEvent event, Throwable error) {
+    TurnRequest request = turn.request();
+    Running r = running.remove(request.turnId());
+    metrics.active().decrementAndGet();
+    try {
+      if (error != null) {
+        // Most likely another worker took the turn over (our seq was refused); it will finish.
+        Log.warnf(
+            "Turn %s: writing its events failed (%s); leaving it to the group",
+            request.turnId(), error.getMessage());
+        return;
+      }
+      metrics.ended(outcome);
+      String status =
+          event instanceof Frame.Done
+              ? "done"
+              : event instanceof Frame.Cancelled ? "cancelled" : "error";
+      String text = turn.answer();
+      if (text.isEmpty() && event instanceof Frame.Error e) {
+        text = e.message();
+      }
+      history.appendAnswer(
+          request.conversationId(),
+          new ChatMessage(
+              UUID.randomUUID().toString(),
+              request.turnId(),
+              "assistant",
+              text,
+              status,
+              System.currentTimeMillis()));
+      acknowledge(r == null ? null : r.entryId(), request.turnId());
+    } catch (RuntimeException e) {
+      Log.errorf(e, "Turn %s ended but could not be acknowledged", request.turnId());
+    } finally {
+      if (r != null) {
+        r.release().run();
+      }
+    }
+  }
+
+  private void acknowledge(String entryId, String turnId) {
+    if (entryId != null) {
+      streams.xack(Keys.REQUESTS, Keys.GROUP, entryId);
+    }
+    redis.key().expire(Keys.turn(turnId), config.turnRetention());
+  }
+
+  private int restarts(String turnId) {
+    return (int)
+        streams.xrange(Keys.turn(turnId), StreamRange.of("-", "+")).stream()
+            .filter(
+                m ->
+                    m.payload().getOrDefault(Keys.EVENT_FIELD, "").contains("\"type\":\"restart\""))
+            .count();
+  }
+
+  private static boolean isFinal(String eventJson) {
+    try {
+      Frame frame = FrameCodec.fromJson(eventJson);
+      return frame instanceof Frame.TurnEvent e && e.isFinal();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /**
+   * Waits briefly for running turns, so a rolling restart finishes answers instead of redoing them.
+   */
+  @PreDestroy
+  void drain() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!running.isEmpty() && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+    }
+    timer.shutdownNow();
+    workers.shutdownNow();
+  }
+}

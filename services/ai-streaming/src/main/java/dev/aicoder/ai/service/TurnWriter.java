@@ -1,0 +1,126 @@
+package dev.aicoder.ai.service;
+
+import dev.aicoder.protocol.Frame;
+import dev.aicoder.protocol.FrameCodec;
+import dev.aicoder.protocol.Keys;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
+
+/**
+ * Appends one turn's events to its stream in order, with entry IDs {@code 0-<seq>}.
+ *
+ * <p>Tokens are coalesced without a timer: a token is written at once when no write is in flight,
+ * and tokens that arrive while one is in flight go out together in the next delta. A fast model
+ * thus gets batched writes, and a slow one gets every token with no added delay.
+ *
+ * <p>Redis refuses an entry ID that is not above the last one, so if another worker took this turn
+ * over, this writer's next append fails and the writer stops: the stream never holds two answers.
+ */
+final class TurnWriter {
+
+  private final ReactiveStreamCommands<String, String, String> streams;
+  private final String key;
+  private final String turnId;
+  private final StringBuilder pending = new StringBuilder();
+  private final CompletableFuture<Frame.TurnEvent> ended = new CompletableFuture<>();
+  private final TurnMetrics metrics;
+  private long seq;
+  private int pendingTokens;
+  private boolean inFlight;
+  private LongFunction<Frame.TurnEvent> finalEvent;
+  private Frame.TurnEvent restart;
+
+  TurnWriter(
+      ReactiveStreamCommands<String, String, String> streams,
+      String turnId,
+      long lastSeq,
+      TurnMetrics metrics) {
+    this.streams = streams;
+    this.key = Keys.turn(turnId);
+    this.turnId = turnId;
+    this.seq = lastSeq;
+    this.metrics = metrics;
+  }
+
+  /** Tells clients to discard what they have of this turn; it is being generated again. */
+  synchronized void restart() {
+    restart = new Frame.Restart(turnId, seq + 1);
+    flush();
+  }
+
+  synchronized void delta(String text) {
+    if (finalEvent != null) {
+      return;
+    }
+    pending.append(text);
+    pendingTokens++;
+    flush();
+  }
+
+  /**
+   * Ends the turn with the event {@code make} builds from its seq, after every pending delta. Only
+   * the first call counts. Completes with the final event once it is in Redis.
+   */
+  synchronized CompletableFuture<Frame.TurnEvent> end(LongFunction<Frame.TurnEvent> make) {
+    if (finalEvent == null) {
+      finalEvent = make;
+      flush();
+    }
+    return ended;
+  }
+
+  synchronized boolean isEnding() {
+    return finalEvent != null;
+  }
+
+  /** Completes once the final event is written, or exceptionally when a write failed. */
+  CompletableFuture<Frame.TurnEvent> ended() {
+    return ended;
+  }
+
+  private void flush() {
+    if (inFlight || ended.isDone()) {
+      return;
+    }
+    Frame.TurnEvent event;
+    if (restart != null) {
+      event = restart;
+      restart = null;
+      seq++;
+    } else if (pending.length() > 0) {
+      event = new Frame.Delta(turnId, ++seq, pending.toString());
+      metrics.deltaTokens(pendingTokens);
+      pending.setLength(0);
+      pendingTokens = 0;
+    } else if (finalEvent != null) {
+      event = finalEvent.apply(++seq);
+    } else {
+      return;
+    }
+    inFlight = true;
+    streams
+        .xadd(
+            key,
+            new XAddArgs().id(Keys.entryId(event.seq())),
+            Map.of(Keys.EVENT_FIELD, FrameCodec.toJson(event)))
+        .subscribe()
+        .with(id -> written(event), this::failed);
+  }
+
+  private synchronized void written(Frame.TurnEvent event) {
+    inFlight = false;
+    if (event.isFinal()) {
+      ended.complete(event);
+    } else {
+      flush();
+    }
+  }
+
+  private synchronized void failed(Throwable error) {
+    inFlight = false;
+    ended.completeExceptionally(error);
+  }
+}

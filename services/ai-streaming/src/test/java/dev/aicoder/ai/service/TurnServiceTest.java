@@ -1,0 +1,143 @@
+package dev.aicoder.ai.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aicoder.ai.TurnStreams;
+import dev.aicoder.fakellm.FakeLlm;
+import dev.aicoder.fakellm.FakeLlmResource;
+import dev.aicoder.localredis.LocalRedisResource;
+import dev.aicoder.protocol.ChatMessage;
+import dev.aicoder.protocol.ErrorCode;
+import dev.aicoder.protocol.Frame;
+import dev.aicoder.protocol.Keys;
+import dev.aicoder.protocol.TurnRequest;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(LocalRedisResource.class)
+@QuarkusTestResource(FakeLlmResource.class)
+class TurnServiceTest {
+
+  private static final Duration WITHIN = Duration.ofSeconds(15);
+
+  @Inject RedisDataSource redis;
+
+  private TurnStreams turns() {
+    TurnStreams turns = new TurnStreams(redis);
+    turns.awaitGroup();
+    return turns;
+  }
+
+  @AfterEach
+  void serviceStaysHealthy() {
+    given().get("/q/health/ready").then().statusCode(200);
+  }
+
+  @Test
+  void answerStreamsInOrderAndIsStored() {
+    TurnRequest request = turns().submit("hello #tokens=40");
+    List<Frame.TurnEvent> events = turns().awaitEnd(request.turnId(), WITHIN);
+
+    assertThat(TurnStreams.text(events)).isEqualTo(FakeLlm.expectedText(40));
+    assertThat(TurnStreams.last(events, Frame.Done.class).usage().outputTokens()).isEqualTo(40);
+    Awaitility.await()
+        .atMost(WITHIN)
+        .until(
+            () ->
+                redis.stream(String.class).xpending(Keys.REQUESTS, Keys.GROUP).getPendingCount()
+                    == 0);
+    List<String> stored =
+        redis.list(String.class).lrange(Keys.messages(request.conversationId()), 0, -1);
+    ChatMessage answer = ChatMessage.fromJson(stored.get(stored.size() - 1));
+    assertThat(answer.role()).isEqualTo("assistant");
+    assertThat(answer.text()).isEqualTo(FakeLlm.expectedText(40));
+    assertThat(answer.status()).isEqualTo("done");
+    assertThat(redis.key().ttl(Keys.turn(request.turnId()))).isPositive();
+  }
+
+  @Test
+  void cancelClosesTheModelConnection() throws InterruptedException {
+    TurnRequest request = turns().submit("long one #tokens=2000 #gap=10");
+    Awaitility.await().atMost(WITHIN).until(() -> !turns().events(request.turnId()).isEmpty());
+
+    long start = System.nanoTime();
+    redis.value(String.class).setex(Keys.cancelled(request.turnId()), 600, "1");
+    String closed = FakeLlmResource.fake().awaitClientClose(Duration.ofSeconds(2));
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(closed).as("the model server saw its connection closed").isNotNull();
+    assertThat(tookMs).as("cancel reached the model within 2 s").isLessThan(2000);
+    List<Frame.TurnEvent> events = turns().awaitEnd(request.turnId(), WITHIN);
+    TurnStreams.last(events, Frame.Cancelled.class);
+    assertThat(events.size()).isLessThan(2000);
+  }
+
+  @Test
+  void cancelBeforeTheFirstTokenAlsoAbortsTheCall() throws InterruptedException {
+    TurnRequest request = turns().submit("slow start #first=5000");
+    Awaitility.await()
+        .atMost(WITHIN)
+        .until(
+            () ->
+                FakeLlmResource.fake().requests().stream()
+                    .anyMatch(r -> r.toString().contains("slow start")));
+    redis.value(String.class).setex(Keys.cancelled(request.turnId()), 600, "1");
+    assertThat(FakeLlmResource.fake().awaitClientClose(Duration.ofSeconds(2))).isNotNull();
+    TurnStreams.last(turns().awaitEnd(request.turnId(), WITHIN), Frame.Cancelled.class);
+  }
+
+  @Test
+  void serverErrorEndsTheTurnWithAClearError() {
+    Frame.Error error = endsWithError("please fail #fail=500");
+    assertThat(error.code()).isEqualTo(ErrorCode.MODEL_ERROR);
+    assertThat(error.message()).contains("HTTP 500");
+  }
+
+  @Test
+  void rateLimitIsRetriedBeforeTheFirstToken() {
+    TurnRequest request = turns().submit("busy model #fail=429 #failtimes=1 #tokens=5");
+    List<Frame.TurnEvent> events = turns().awaitEnd(request.turnId(), WITHIN);
+    assertThat(TurnStreams.text(events)).isEqualTo(FakeLlm.expectedText(5));
+  }
+
+  @Test
+  void persistentRateLimitEndsWithError() {
+    Frame.Error error = endsWithError("always busy #fail=429");
+    assertThat(error.message()).contains("429");
+  }
+
+  @Test
+  void hangingModelTimesOut() throws InterruptedException {
+    Frame.Error error = endsWithError("say nothing #hang");
+    assertThat(error.code()).isEqualTo(ErrorCode.MODEL_TIMEOUT);
+    assertThat(error.message()).contains("first token");
+    assertThat(FakeLlmResource.fake().awaitClientClose(Duration.ofSeconds(2))).isNotNull();
+  }
+
+  @Test
+  void stalledStreamTimesOut() {
+    Frame.Error error = endsWithError("stop halfway #stall=3");
+    assertThat(error.code()).isEqualTo(ErrorCode.MODEL_TIMEOUT);
+    assertThat(error.message()).contains("stopped sending");
+  }
+
+  @Test
+  void droppedModelConnectionMidStreamIsAnError() {
+    Frame.Error error = endsWithError("drop me #disconnect=3 #tokens=10");
+    assertThat(error.code()).isEqualTo(ErrorCode.MODEL_ERROR);
+  }
+
+  private Frame.Error endsWithError(String prompt) {
+    TurnRequest request = turns().submit(prompt);
+    return TurnStreams.last(turns().awaitEnd(request.turnId(), WITHIN), Frame.Error.class);
+  }
+}
