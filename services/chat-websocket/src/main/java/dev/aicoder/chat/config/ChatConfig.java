@@ -2,6 +2,7 @@ package dev.aicoder.chat.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /**
  * The chat-websocket service's settings; environment variables are named in application.properties.
@@ -13,7 +14,31 @@ public interface ChatConfig {
   @WithDefault("2000")
   int maxConnections();
 
-  /** Most events sent to a browser in one frame batch ({@code BATCH_SIZE}). */
+  /** Most events read from Redis per turn stream in one read ({@code BATCH_SIZE}). */
   @WithDefault("16")
   int batchSize();
+
+  /** Prompts one user may send per minute, across all instances. */
+  @WithDefault("30")
+  int promptsPerMinute();
+
+  /** Frames one connection may send per second before it gets rate-limit errors. */
+  @WithDefault("20")
+  int framesPerSecond();
+
+  /** Rate-limit errors one connection may collect before it is closed as abusive. */
+  @WithDefault("50")
+  int maxViolations();
+
+  /** Frames waiting to be written to one browser; a client that falls further behind is closed. */
+  @WithDefault("2000")
+  int maxSendQueue();
+
+  /** How long the tailer's blocking read waits; shorter than the Redis client timeout. */
+  @WithDefault("1s")
+  Duration tailBlock();
+
+  /** How long a clientMsgId keeps mapping to its turn, for retried prompts. */
+  @WithDefault("24h")
+  Duration dedupeWindow();
 }

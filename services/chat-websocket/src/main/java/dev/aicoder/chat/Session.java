@@ -1,0 +1,138 @@
+package dev.aicoder.chat;
+
+import dev.aicoder.protocol.Frame;
+import dev.aicoder.protocol.FrameCodec;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.buffer.Buffer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One browser connection: who it is, which encoding it speaks, which conversations it watches, and
+ * how far it got in each turn, so no event reaches it twice or out of order.
+ */
+public final class Session {
+
+  private final WebSocketConnection connection;
+  private final String userId;
+  private final boolean binary;
+  private final int maxSendQueue;
+  private final Set<String> conversations = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> nextSeq = new ConcurrentHashMap<>();
+  private final AtomicInteger sendQueue = new AtomicInteger();
+  private final RateBucket frames;
+  private int violations;
+
+  public Session(
+      WebSocketConnection connection,
+      String userId,
+      boolean binary,
+      int framesPerSecond,
+      int maxSendQueue) {
+    this.connection = connection;
+    this.userId = userId;
+    this.binary = binary;
+    this.maxSendQueue = maxSendQueue;
+    this.frames = new RateBucket(framesPerSecond, framesPerSecond * 2);
+  }
+
+  public String id() {
+    return connection.id();
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  public boolean binary() {
+    return binary;
+  }
+
+  public Set<String> conversations() {
+    return conversations;
+  }
+
+  /** Whether this frame fits the connection's rate; counts a violation when it does not. */
+  public synchronized boolean allowFrame() {
+    if (frames.tryTake()) {
+      return true;
+    }
+    violations++;
+    return false;
+  }
+
+  public synchronized int violations() {
+    return violations;
+  }
+
+  /** Frames handed to the socket and not yet written. */
+  public int sendQueueDepth() {
+    return sendQueue.get();
+  }
+
+  /** Sends a frame. */
+  public void send(Frame frame) {
+    if (binary) {
+      write(null, FrameCodec.toMsgpack(frame));
+    } else {
+      write(FrameCodec.toJson(frame), null);
+    }
+  }
+
+  /**
+   * Delivers a turn event unless this connection already has it; {@code json} is the event as
+   * stored in Redis, passed through untouched to JSON clients.
+   */
+  public void deliver(Frame.TurnEvent event, String json) {
+    synchronized (nextSeq) {
+      long next = nextSeq.getOrDefault(event.turnId(), 0L);
+      if (event.seq() < next) {
+        return;
+      }
+      nextSeq.put(event.turnId(), event.seq() + 1);
+    }
+    if (binary) {
+      write(null, FrameCodec.toMsgpack(event));
+    } else {
+      write(json, null);
+    }
+  }
+
+  /** Marks everything up to {@code lastSeq} of a turn as already shown by the client. */
+  public void seen(String turnId, long lastSeq) {
+    synchronized (nextSeq) {
+      nextSeq.merge(turnId, lastSeq + 1, Math::max);
+    }
+  }
+
+  public void forget(String turnId) {
+    nextSeq.remove(turnId);
+  }
+
+  public boolean isOpen() {
+    return connection.isOpen();
+  }
+
+  public void close(int code, String reason) {
+    if (connection.isOpen()) {
+      connection.close(new CloseReason(code, reason)).subscribe().with(v -> {}, e -> {});
+    }
+  }
+
+  private void write(String text, byte[] bytes) {
+    if (!connection.isOpen()) {
+      return;
+    }
+    if (sendQueue.incrementAndGet() > maxSendQueue) {
+      sendQueue.decrementAndGet();
+      close(1013, "send queue overflow: the client is not reading fast enough");
+      return;
+    }
+    var sent =
+        text != null ? connection.sendText(text) : connection.sendBinary(Buffer.buffer(bytes));
+    sent.subscribe().with(v -> sendQueue.decrementAndGet(), e -> sendQueue.decrementAndGet());
+  }
+}

@@ -1,0 +1,204 @@
+package dev.aicoder.chat.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aicoder.chat.FakeWorker;
+import dev.aicoder.chat.WsClient;
+import dev.aicoder.localredis.LocalRedisResource;
+import dev.aicoder.protocol.ErrorCode;
+import dev.aicoder.protocol.Frame;
+import dev.aicoder.protocol.FrameCodec;
+import dev.aicoder.protocol.Keys;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@QuarkusTest
+@QuarkusTestResource(LocalRedisResource.class)
+class ChatEndpointTest {
+
+  @TestHTTPResource("/")
+  URI base;
+
+  @Inject RedisDataSource redis;
+
+  private FakeWorker worker() {
+    return new FakeWorker(redis);
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {FrameCodec.JSON, FrameCodec.MSGPACK})
+  void promptStreamsBackInOrderAndEndsWithDone(String subprotocol) throws Exception {
+    try (WsClient client = WsClient.connect(base, "alice", subprotocol)) {
+      client.send(new Frame.Prompt(newId(), "m1", "hello", null));
+      Frame.Accepted accepted = client.next(Frame.Accepted.class);
+      assertThat(worker().requests(accepted.turnId())).isEqualTo(1);
+
+      worker().deltas(accepted.turnId(), 1, 30);
+      worker().write(new Frame.Done(accepted.turnId(), 31, new Frame.Usage(3, 30)));
+
+      StringBuilder text = new StringBuilder();
+      for (int seq = 1; seq <= 30; seq++) {
+        Frame.Delta delta = client.next(Frame.Delta.class);
+        assertThat(delta.seq()).isEqualTo(seq);
+        text.append(delta.text());
+      }
+      assertThat(client.next())
+          .isEqualTo(new Frame.Done(accepted.turnId(), 31, new Frame.Usage(3, 30)));
+      assertThat(text.toString()).startsWith("d1 d2 ").endsWith("d30 ");
+    }
+  }
+
+  @Test
+  void everyViewerOfAConversationGetsTheSameEvents() throws Exception {
+    String conversation = newId();
+    try (WsClient a = WsClient.connect(base, "bob", FrameCodec.JSON);
+        WsClient b = WsClient.connect(base, "bob", FrameCodec.MSGPACK)) {
+      b.send(new Frame.Join(conversation));
+      b.send(new Frame.Ping(1));
+      b.next(Frame.Pong.class); // the join is done
+      a.send(new Frame.Prompt(conversation, "m1", "hi", null));
+      String turnId = a.next(Frame.Accepted.class).turnId();
+      worker().deltas(turnId, 1, 5);
+      worker().write(new Frame.Done(turnId, 6, new Frame.Usage(1, 5)));
+      for (WsClient client : new WsClient[] {a, b}) {
+        for (int seq = 1; seq <= 5; seq++) {
+          assertThat(client.next(Frame.Delta.class))
+              .isEqualTo(new Frame.Delta(turnId, seq, FakeWorker.text(seq)));
+        }
+        assertThat(client.next(Frame.Done.class).seq()).isEqualTo(6);
+      }
+    }
+  }
+
+  @Test
+  void resumeAfterADroppedConnectionLosesAndRepeatsNothing() throws Exception {
+    String conversation = newId();
+    String turnId;
+    try (WsClient first = WsClient.connect(base, "carol", FrameCodec.JSON)) {
+      first.send(new Frame.Prompt(conversation, "m1", "tell me", null));
+      turnId = first.next(Frame.Accepted.class).turnId();
+      worker().deltas(turnId, 1, 7);
+      for (int seq = 1; seq <= 7; seq++) {
+        first.next(Frame.Delta.class);
+      }
+    } // the connection drops here
+    worker().deltas(turnId, 8, 12);
+    try (WsClient second = WsClient.connect(base, "carol", FrameCodec.JSON)) {
+      second.send(new Frame.Resume(turnId, 7));
+      for (int seq = 8; seq <= 12; seq++) {
+        assertThat(second.next(Frame.Delta.class).seq()).isEqualTo(seq);
+      }
+      worker().deltas(turnId, 13, 20); // live again after the replay
+      worker().write(new Frame.Done(turnId, 21, new Frame.Usage(1, 20)));
+      for (int seq = 13; seq <= 20; seq++) {
+        assertThat(second.next(Frame.Delta.class).seq()).isEqualTo(seq);
+      }
+      assertThat(second.next()).isInstanceOf(Frame.Done.class);
+    }
+  }
+
+  @Test
+  void theSameClientMessageTwiceMakesOneTurn() throws Exception {
+    String conversation = newId();
+    try (WsClient client = WsClient.connect(base, "dave", FrameCodec.JSON)) {
+      client.send(new Frame.Prompt(conversation, "same", "once", null));
+      String first = client.next(Frame.Accepted.class).turnId();
+      client.send(new Frame.Prompt(conversation, "same", "once", null));
+      String second = client.next(Frame.Accepted.class).turnId();
+      assertThat(second).isEqualTo(first);
+      assertThat(worker().requests(first)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void cancelMarksTheTurnForItsWorker() throws Exception {
+    try (WsClient client = WsClient.connect(base, "erin", FrameCodec.JSON)) {
+      client.send(new Frame.Prompt(newId(), "m1", "long", null));
+      String turnId = client.next(Frame.Accepted.class).turnId();
+      client.send(new Frame.Cancel(turnId));
+      client.send(new Frame.Ping(2));
+      client.next(Frame.Pong.class);
+      assertThat(redis.key().exists(Keys.cancelled(turnId))).isTrue();
+    }
+  }
+
+  @Test
+  void badFramesGetErrorsAndTheConnectionSurvives() throws Exception {
+    try (WsClient client = WsClient.connect(base, "frank", FrameCodec.JSON)) {
+      client.sendText("{not json");
+      assertThat(client.next(Frame.Error.class).code()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+      client.sendText("{\"type\":\"teleport\"}");
+      assertThat(client.next(Frame.Error.class).code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
+      client.sendText(
+          "{\"type\":\"prompt\",\"conversationId\":\"../x\",\"clientMsgId\":\"m\",\"text\":\"t\"}");
+      assertThat(client.next(Frame.Error.class).code()).isEqualTo(ErrorCode.INVALID_FRAME);
+      client.send(new Frame.Delta(newId(), 1, "clients cannot send this"));
+      assertThat(client.next(Frame.Error.class).code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
+      client.send(new Frame.Ping(3));
+      assertThat(client.next()).isEqualTo(new Frame.Pong(3));
+    }
+  }
+
+  @Test
+  void someoneElsesConversationIsForbidden() throws Exception {
+    String conversation = newId();
+    try (WsClient owner = WsClient.connect(base, "gina", FrameCodec.JSON);
+        WsClient other = WsClient.connect(base, "hank", FrameCodec.JSON)) {
+      owner.send(new Frame.Join(conversation));
+      owner.send(new Frame.Ping(1));
+      owner.next(Frame.Pong.class);
+      other.send(new Frame.Join(conversation));
+      assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
+    }
+  }
+
+  @Test
+  void oversizeFrameClosesWith1009() throws Exception {
+    try (WsClient client = WsClient.connect(base, "ivan", FrameCodec.JSON)) {
+      client.sendText("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(300_000) + "\"}");
+      assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(1009);
+    }
+    try (WsClient client = WsClient.connect(base, "ivan", FrameCodec.JSON)) {
+      client.send(new Frame.Ping(4));
+      assertThat(client.next()).isEqualTo(new Frame.Pong(4));
+    }
+  }
+
+  @Test
+  void aConnectionWithoutATokenIsClosedWith1008() throws Exception {
+    try (WsClient client = WsClient.connect(base, null, FrameCodec.JSON)) {
+      assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+    }
+  }
+
+  @Test
+  void aFloodOfPromptsIsRateLimited() throws Exception {
+    try (WsClient client = WsClient.connect(base, "judy", FrameCodec.JSON)) {
+      String conversation = newId();
+      for (int i = 0; i < 40; i++) {
+        client.send(new Frame.Prompt(conversation, "flood-" + i, "again", null));
+      }
+      boolean limited = false;
+      for (int i = 0; i < 40 && !limited; i++) {
+        Frame frame = client.next();
+        limited = frame instanceof Frame.Error e && ErrorCode.RATE_LIMITED.equals(e.code());
+      }
+      assertThat(limited).isTrue();
+      client.send(new Frame.Ping(5));
+      assertThat(client.next(Frame.Pong.class).ts()).isEqualTo(5);
+    }
+  }
+}
