@@ -12,6 +12,8 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * Streams chat completions from the configured OpenAI-compatible endpoint through LangChain4j's
@@ -24,14 +26,28 @@ import java.util.List;
 @ApplicationScoped
 public class ModelClient {
 
+  /**
+   * Connections one client keeps to the model server. quarkus-langchain4j builds its REST client
+   * programmatically, so the REST client's default pool of 50 applies and no setting reaches it;
+   * every streaming turn holds a connection for its whole answer, so the 51st turn would wait for
+   * another's complete answer. We therefore spread turns over enough clients.
+   */
+  static final int CONNECTIONS_PER_CLIENT = 50;
+
   private final AiConfig.Llm llm;
-  private final OpenAiClient client;
+  private final List<OpenAiClient> clients;
+  private final AtomicInteger next = new AtomicInteger();
 
   ModelClient(AiConfig config) {
     this.llm = config.llm();
-    this.client =
-        llm.baseUrl().filter(url -> !url.isBlank()).map(url -> build(url, config)).orElse(null);
-    if (client == null) {
+    int count =
+        (config.maxConcurrentStreams() + CONNECTIONS_PER_CLIENT - 1) / CONNECTIONS_PER_CLIENT;
+    this.clients =
+        llm.baseUrl()
+            .filter(url -> !url.isBlank())
+            .map(url -> IntStream.range(0, count).mapToObj(i -> build(url, config)).toList())
+            .orElse(List.of());
+    if (clients.isEmpty()) {
       Log.warn("No model configured: set AI_CODER_LLM_BASE_URL (and AI_CODER_LLM_MODEL)");
     } else {
       Log.infof("Model endpoint %s, model %s", llm.baseUrl().get(), llm.model());
@@ -50,7 +66,7 @@ public class ModelClient {
   }
 
   public boolean isConfigured() {
-    return client != null;
+    return !clients.isEmpty();
   }
 
   public String model() {
@@ -83,6 +99,7 @@ public class ModelClient {
             .build();
     int[] usage = {0, 0};
     boolean[] finished = {false};
+    OpenAiClient client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
     return client
         .chatCompletion(request)
         .onPartialResponse(

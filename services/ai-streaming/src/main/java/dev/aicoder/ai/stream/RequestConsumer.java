@@ -97,12 +97,11 @@ public class RequestConsumer {
   private void readLoop() {
     long backoffMs = 100;
     while (running) {
-      int n = 0;
       try {
-        // One slot at a time: draining every free slot here would starve the claims of dead
-        // workers' requests for as long as the blocking read waits.
+        // Wait for a free slot without holding it: a slot held across the blocking read would
+        // keep the claims of dead workers' requests waiting for as long as the read blocks.
         slots.acquire();
-        n = 1;
+        slots.release();
         ensureGroup();
         List<StreamMessage<String, String, String>> entries =
             reader.xreadgroup(
@@ -110,16 +109,16 @@ public class RequestConsumer {
                 consumer,
                 Keys.REQUESTS,
                 ">",
-                new XReadGroupArgs().count(n).block(config.readBlock()));
-        slots.release(n - entries.size());
-        n = 0;
-        entries.forEach(e -> dispatch(e, false));
+                new XReadGroupArgs().count(slots.availablePermits()).block(config.readBlock()));
+        for (StreamMessage<String, String, String> entry : entries) {
+          slots.acquireUninterruptibly();
+          dispatch(entry, false);
+        }
         backoffMs = 100;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        slots.release(n);
         forgetGroupIfGone(e);
         if (running) {
           Log.warnf(

@@ -44,7 +44,9 @@ public class TurnTailer {
   private final ConcurrentLinkedQueue<Runnable> work = new ConcurrentLinkedQueue<>();
   private final Map<String, Tail> tails = new HashMap<>();
   private volatile boolean running;
-  private String wakeId = "$";
+  // Not "$": an entry added between two reads would be missed, and its work would wait a whole
+  // block.
+  private String wakeId = "0-0";
 
   /** A turn being followed: where the read got to, and who asked for it beyond its viewers. */
   private static final class Tail {
