@@ -37,7 +37,10 @@ public final class TurnStreams {
 
   /** Queues a prompt as chat-websocket would and returns its request. */
   public TurnRequest submit(String text) {
-    TurnRequest request = request(text);
+    return submit(request(text));
+  }
+
+  public TurnRequest submit(TurnRequest request) {
     redis.stream(String.class).xadd(Keys.REQUESTS, Map.of(TurnRequest.FIELD, request.toJson()));
     return request;
   }

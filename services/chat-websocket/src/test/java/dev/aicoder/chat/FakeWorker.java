@@ -24,6 +24,15 @@ public final class FakeWorker {
         .count();
   }
 
+  /** The request of a turn as chat-websocket queued it. */
+  public TurnRequest request(String turnId) {
+    return redis.stream(String.class).xrange(Keys.REQUESTS, StreamRange.of("-", "+")).stream()
+        .map(m -> TurnRequest.fromJson(m.payload().get(TurnRequest.FIELD)))
+        .filter(r -> r.turnId().equals(turnId))
+        .findFirst()
+        .orElseThrow();
+  }
+
   public void write(Frame.TurnEvent event) {
     redis.execute(
         "XADD",

@@ -36,6 +36,7 @@ public final class FakeLlm implements AutoCloseable {
   private final HttpServer server;
   private final Script defaults;
   private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+  private final List<String> traceparents = new CopyOnWriteArrayList<>();
   private final BlockingQueue<String> clientCloses = new LinkedBlockingQueue<>();
   private final ConcurrentHashMap<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
@@ -76,6 +77,11 @@ public final class FakeLlm implements AutoCloseable {
     return requests;
   }
 
+  /** The {@code traceparent} header of every request that had one, oldest first. */
+  public List<String> traceparents() {
+    return traceparents;
+  }
+
   /**
    * Waits until a client closes a connection before its stream ended, and returns the request id of
    * that stream; null if none did within the timeout.
@@ -108,6 +114,10 @@ public final class FakeLlm implements AutoCloseable {
     if (!request.path().endsWith("/chat/completions")) {
       request.response().setStatusCode(404).end("{\"error\":{\"message\":\"not found\"}}");
       return;
+    }
+    String traceparent = request.getHeader("traceparent");
+    if (traceparent != null) {
+      traceparents.add(traceparent);
     }
     request.body(
         body -> {

@@ -7,6 +7,8 @@ import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.TurnRequest;
 import dev.langchain4j.model.openai.internal.ResponseHandle;
 import dev.langchain4j.model.openai.internal.chat.Message;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +30,7 @@ final class Turn implements ModelClient.Listener {
   private final ScheduledExecutorService timer;
   private final TurnEnd onEnd;
   private final StringBuilder answer = new StringBuilder();
+  private final Span span;
   private List<Message> messages;
   private ResponseHandle call;
   private ScheduledFuture<?> watchdog;
@@ -49,7 +52,9 @@ final class Turn implements ModelClient.Listener {
       AiConfig config,
       TurnMetrics metrics,
       ScheduledExecutorService timer,
+      Span span,
       TurnEnd onEnd) {
+    this.span = span;
     this.request = request;
     this.writer = writer;
     this.model = model;
@@ -61,6 +66,10 @@ final class Turn implements ModelClient.Listener {
 
   TurnRequest request() {
     return request;
+  }
+
+  Span span() {
+    return span;
   }
 
   TurnWriter writer() {
@@ -82,7 +91,10 @@ final class Turn implements ModelClient.Listener {
     }
     callStart = System.nanoTime();
     arm(config.firstTokenTimeout(), "The model sent no first token within ");
-    call = model.stream(messages, this);
+    // Current while the call starts, so the REST client sends the trace on to the model server.
+    try (Scope ignored = span.makeCurrent()) {
+      call = model.stream(messages, this);
+    }
   }
 
   @Override

@@ -8,6 +8,12 @@ import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.Keys;
 import dev.aicoder.protocol.TurnRequest;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -42,6 +48,7 @@ public class TurnService {
   private final ReactiveRedisDataSource reactive;
   private final ConversationHistory history;
   private final TurnMetrics metrics;
+  private final Tracer tracer;
   private final ExecutorService workers =
       Executors.newCachedThreadPool(r -> new Thread(r, "turn-worker"));
   private final ScheduledExecutorService timer =
@@ -56,7 +63,9 @@ public class TurnService {
       RedisDataSource redis,
       ReactiveRedisDataSource reactive,
       ConversationHistory history,
-      TurnMetrics metrics) {
+      TurnMetrics metrics,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.config = config;
     this.model = model;
     this.redis = redis;
@@ -116,7 +125,8 @@ public class TurnService {
       return;
     }
     TurnWriter writer = new TurnWriter(reactive.stream(String.class), turnId, lastSeq, metrics);
-    Turn turn = new Turn(request, writer, model, config, metrics, timer, this::ended);
+    Turn turn =
+        new Turn(request, writer, model, config, metrics, timer, startSpan(request), this::ended);
     running.put(turnId, new Running(entryId, turn, release));
     metrics.active().incrementAndGet();
     if (lastSeq > 0) {
@@ -155,6 +165,40 @@ public class TurnService {
     turn.start(messages);
   }
 
+  /**
+   * The turn's span, a child of the prompt's span in chat-websocket when the request carries it.
+   */
+  private Span startSpan(TurnRequest request) {
+    Context parent =
+        request.traceparent() == null
+            ? Context.root()
+            : W3CTraceContextPropagator.getInstance()
+                .extract(
+                    Context.root(),
+                    Map.of("traceparent", request.traceparent()),
+                    MapGetter.INSTANCE);
+    return tracer
+        .spanBuilder("ai turn")
+        .setParent(parent)
+        .setSpanKind(SpanKind.CONSUMER)
+        .setAttribute("aicoder.turn.id", request.turnId())
+        .startSpan();
+  }
+
+  private enum MapGetter implements TextMapGetter<Map<String, String>> {
+    INSTANCE;
+
+    @Override
+    public Iterable<String> keys(Map<String, String> carrier) {
+      return carrier.keySet();
+    }
+
+    @Override
+    public String get(Map<String, String> carrier, String key) {
+      return carrier == null ? null : carrier.get(key);
+    }
+  }
+
   private void endEarly(Turn turn, String code, String message) {
     String turnId = turn.request().turnId();
     LongFunction<Frame.TurnEvent> event = seq -> new Frame.Error(turnId, seq, code, message);
@@ -173,6 +217,8 @@ public class TurnService {
     TurnRequest request = turn.request();
     Running r = running.remove(request.turnId());
     metrics.active().decrementAndGet();
+    turn.span().setAttribute("aicoder.turn.outcome", outcome);
+    turn.span().end();
     try {
       if (error != null) {
         // Most likely another worker took the turn over (our seq was refused); it will finish.

@@ -65,6 +65,24 @@ class TurnServiceTest {
   }
 
   @Test
+  void theTraceOfThePromptReachesTheModelServer() {
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    TurnRequest request = TurnStreams.request("traced #tokens=3");
+    request =
+        new TurnRequest(
+            request.turnId(),
+            request.conversationId(),
+            request.userId(),
+            request.text(),
+            null,
+            "00-" + traceId + "-00f067aa0ba902b7-01",
+            request.acceptedAtMs());
+    turns().submit(request);
+    turns().awaitEnd(request.turnId(), WITHIN);
+    assertThat(FakeLlmResource.fake().traceparents()).anyMatch(t -> t.contains(traceId));
+  }
+
+  @Test
   void cancelClosesTheModelConnection() throws InterruptedException {
     TurnRequest request = turns().submit("long one #tokens=2000 #gap=10");
     Awaitility.await().atMost(WITHIN).until(() -> !turns().events(request.turnId()).isEmpty());

@@ -9,6 +9,9 @@ import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.Keys;
 import dev.aicoder.protocol.TurnRequest;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -31,7 +34,11 @@ public class ChatService {
   private final TurnTailer tailer;
   private final ChatConfig config;
 
-  ChatService(RedisDataSource redis, Viewers viewers, TurnTailer tailer, ChatConfig config) {
+  private final Tracer tracer;
+
+  ChatService(
+      RedisDataSource redis, Viewers viewers, TurnTailer tailer, ChatConfig config, Tracer tracer) {
+    this.tracer = tracer;
     this.redis = redis;
     this.viewers = viewers;
     this.tailer = tailer;
@@ -55,6 +62,17 @@ public class ChatService {
 
   /** Accepts a prompt; a repeated clientMsgId answers with the turn it already made. */
   public Frame.Accepted prompt(Session session, Frame.Prompt prompt) {
+    Span span = tracer.spanBuilder("chat prompt").setSpanKind(SpanKind.PRODUCER).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      Frame.Accepted accepted = accept(session, prompt);
+      span.setAttribute("aicoder.turn.id", accepted.turnId());
+      return accepted;
+    } finally {
+      span.end();
+    }
+  }
+
+  private Frame.Accepted accept(Session session, Frame.Prompt prompt) {
     join(session, prompt.conversationId());
     String turnId = UUID.randomUUID().toString();
     String dedupeKey = Keys.clientMessage(prompt.conversationId(), prompt.clientMsgId());

@@ -45,6 +45,9 @@ class ChatEndpointTest {
       client.send(new Frame.Prompt(newId(), "m1", "hello", null));
       Frame.Accepted accepted = client.next(Frame.Accepted.class);
       assertThat(worker().requests(accepted.turnId())).isEqualTo(1);
+      assertThat(worker().request(accepted.turnId()).traceparent())
+          .as("the request carries the prompt's trace to ai-streaming")
+          .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
 
       worker().deltas(accepted.turnId(), 1, 30);
       worker().write(new Frame.Done(accepted.turnId(), 31, new Frame.Usage(3, 30)));
