@@ -3,7 +3,7 @@ package dev.aicoder.chat.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aicoder.chat.FakeWorker;
-import dev.aicoder.chat.WsClient;
+import dev.aicoder.fakellm.WsClient;
 import dev.aicoder.localredis.LocalRedisResource;
 import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Frame;

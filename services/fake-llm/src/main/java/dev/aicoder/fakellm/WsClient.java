@@ -1,4 +1,4 @@
-package dev.aicoder.chat;
+package dev.aicoder.fakellm;
 
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;

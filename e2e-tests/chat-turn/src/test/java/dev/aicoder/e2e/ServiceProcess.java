@@ -1,0 +1,75 @@
+package dev.aicoder.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A packaged service running as its own process, with its log in target/. */
+final class ServiceProcess implements AutoCloseable {
+
+  private final Process process;
+  final int port;
+
+  private ServiceProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static ServiceProcess start(String service, String name, int port, Map<String, String> props)
+      throws IOException, InterruptedException {
+    Path jar = Path.of("../../services", service, "target/quarkus-app/quarkus-run.jar");
+    if (!jar.toFile().exists()) {
+      throw new IllegalStateException(jar + " is missing: package the services first (mvn verify)");
+    }
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC"));
+    command.add("-Dquarkus.http.port=" + port);
+    props.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(List.of("-jar", jar.toString()));
+    File log = Path.of("target", name + ".log").toFile();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    ServiceProcess started = new ServiceProcess(process, port);
+    started.awaitReady(name);
+    return started;
+  }
+
+  private void awaitReady(String name) throws InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited; see target/" + name + ".log");
+      }
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.onSpinWait();
+    }
+    throw new IllegalStateException(name + " was not ready within 60 s");
+  }
+
+  /** Kills the process at once, as a crashed pod would die: no shutdown hooks, no draining. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+}
