@@ -2,6 +2,8 @@ package dev.aicoder.chat;
 
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.buffer.Buffer;
@@ -24,14 +26,20 @@ public final class Session {
   private final Map<String, Long> nextSeq = new ConcurrentHashMap<>();
   private final AtomicInteger sendQueue = new AtomicInteger();
   private final RateBucket frames;
+  private final Counter framesOut;
+  private final MeterRegistry meters;
   private int violations;
+  private volatile long lastSeenNanos = System.nanoTime();
 
   public Session(
       WebSocketConnection connection,
       String userId,
       boolean binary,
       int framesPerSecond,
-      int maxSendQueue) {
+      int maxSendQueue,
+      MeterRegistry meters) {
+    this.meters = meters;
+    this.framesOut = meters.counter("aicoder.ws.frames.out");
     this.connection = connection;
     this.userId = userId;
     this.binary = binary;
@@ -66,6 +74,22 @@ public final class Session {
 
   public synchronized int violations() {
     return violations;
+  }
+
+  /** Notes that the client showed it is alive (any frame, or a pong). */
+  public void touch() {
+    lastSeenNanos = System.nanoTime();
+  }
+
+  public long lastSeenNanos() {
+    return lastSeenNanos;
+  }
+
+  /** A protocol-level ping; browsers answer it with a pong by themselves. */
+  public void ping() {
+    if (connection.isOpen()) {
+      connection.sendPing(Buffer.buffer()).subscribe().with(v -> {}, e -> {});
+    }
   }
 
   /** Frames handed to the socket and not yet written. */
@@ -116,8 +140,10 @@ public final class Session {
     return connection.isOpen();
   }
 
+  /** Closes the connection from the server side, counted by code. */
   public void close(int code, String reason) {
     if (connection.isOpen()) {
+      meters.counter("aicoder.ws.server.closes", "code", Integer.toString(code)).increment();
       connection.close(new CloseReason(code, reason)).subscribe().with(v -> {}, e -> {});
     }
   }
@@ -128,9 +154,12 @@ public final class Session {
     }
     if (sendQueue.incrementAndGet() > maxSendQueue) {
       sendQueue.decrementAndGet();
+      io.quarkus.logging.Log.infof(
+          "Closing connection %s of %s: %d frames wait to be written", id(), userId, maxSendQueue);
       close(1013, "send queue overflow: the client is not reading fast enough");
       return;
     }
+    framesOut.increment();
     var sent =
         text != null ? connection.sendText(text) : connection.sendBinary(Buffer.buffer(bytes));
     sent.subscribe().with(v -> sendQueue.decrementAndGet(), e -> sendQueue.decrementAndGet());

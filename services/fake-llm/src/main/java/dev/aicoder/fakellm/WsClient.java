@@ -22,6 +22,7 @@ public final class WsClient implements AutoCloseable {
   private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   private final boolean binary;
+  private volatile boolean reading = true;
   private final WebSocket socket;
 
   private WsClient(URI uri, String subprotocol) {
@@ -46,6 +47,11 @@ public final class WsClient implements AutoCloseable {
     } else {
       socket.sendText(FrameCodec.toJson(frame), true).join();
     }
+  }
+
+  /** Stops taking frames from the socket, like a browser tab that hangs. */
+  public void stopReading() {
+    reading = false;
   }
 
   public void sendText(String text) {
@@ -94,7 +100,9 @@ public final class WsClient implements AutoCloseable {
         add(() -> FrameCodec.fromJson(text.toString()));
         text.setLength(0);
       }
-      ws.request(1);
+      if (reading) {
+        ws.request(1);
+      }
       return null;
     }
 

@@ -34,6 +34,10 @@ public interface ChatConfig {
   @WithDefault("2000")
   int maxSendQueue();
 
+  /** How often connections are pinged; one silent for three of these is closed. */
+  @WithDefault("20s")
+  Duration heartbeat();
+
   /** How long the tailer's blocking read waits; shorter than the Redis client timeout. */
   @WithDefault("1s")
   Duration tailBlock();

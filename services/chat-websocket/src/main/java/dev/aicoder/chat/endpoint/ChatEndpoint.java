@@ -3,7 +3,7 @@ package dev.aicoder.chat.endpoint;
 import dev.aicoder.chat.Session;
 import dev.aicoder.chat.config.ChatConfig;
 import dev.aicoder.chat.service.ChatService;
-import dev.aicoder.chat.service.Viewers;
+import dev.aicoder.chat.service.Sessions;
 import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
@@ -16,13 +16,11 @@ import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.buffer.Buffer;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The browser endpoint of wire protocol version 1. A bad frame gets an {@code error} frame and the
@@ -33,22 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ChatEndpoint {
 
   private final ChatService chat;
-  private final Viewers viewers;
   private final ChatConfig config;
   private final MeterRegistry metrics;
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final AtomicInteger open = new AtomicInteger();
+  private final Sessions sessions;
 
-  ChatEndpoint(ChatService chat, Viewers viewers, ChatConfig config, MeterRegistry metrics) {
+  ChatEndpoint(ChatService chat, Sessions sessions, ChatConfig config, MeterRegistry metrics) {
     this.chat = chat;
-    this.viewers = viewers;
+    this.sessions = sessions;
     this.config = config;
     this.metrics = metrics;
-    metrics.gauge("aicoder.ws.connections", open);
-    metrics.gauge(
-        "aicoder.ws.send.queue",
-        sessions,
-        s -> s.values().stream().mapToInt(Session::sendQueueDepth).max().orElse(0));
   }
 
   @OnOpen
@@ -58,15 +49,13 @@ public class ChatEndpoint {
       close(connection, 1008, "missing or invalid access_token");
       return;
     }
-    if (open.incrementAndGet() > config.maxConnections()) {
-      open.decrementAndGet();
-      close(connection, 1013, "this instance is at its connection limit; try again later");
-      return;
-    }
     boolean binary = FrameCodec.MSGPACK.equals(Identity.subprotocol(connection.handshakeRequest()));
-    sessions.put(
-        connection.id(),
-        new Session(connection, userId, binary, config.framesPerSecond(), config.maxSendQueue()));
+    Session session =
+        new Session(
+            connection, userId, binary, config.framesPerSecond(), config.maxSendQueue(), metrics);
+    if (!sessions.admit(session)) {
+      session.close(1013, "this instance is at its connection limit; try again later");
+    }
   }
 
   @OnTextMessage
@@ -85,13 +74,17 @@ public class ChatEndpoint {
     }
   }
 
+  @OnPongMessage
+  public void onPong(Buffer data, WebSocketConnection connection) {
+    Session session = sessions.get(connection.id());
+    if (session != null) {
+      session.touch();
+    }
+  }
+
   @OnClose
   public void onClose(WebSocketConnection connection) {
-    Session session = sessions.remove(connection.id());
-    if (session != null) {
-      open.decrementAndGet();
-      viewers.leaveAll(session);
-    }
+    sessions.remove(connection.id());
     String reason =
         connection.closeReason() == null
             ? "none"
@@ -115,6 +108,7 @@ public class ChatEndpoint {
   }
 
   private void handle(Session session, Decoder decoder) {
+    session.touch();
     if (!session.allowFrame()) {
       if (session.violations() > config.maxViolations()) {
         session.close(1008, "too many frames; slow down");

@@ -6,6 +6,8 @@ import dev.aicoder.chat.service.Viewers;
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.Keys;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.client.RedisClientName;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -40,6 +42,7 @@ public class TurnTailer {
   private final RedisDataSource redis;
   private final Viewers viewers;
   private final ChatConfig config;
+  private final DistributionSummary batchSize;
   private final String wakeKey = "aicoder:chat:wake:" + UUID.randomUUID();
   private final ConcurrentLinkedQueue<Runnable> work = new ConcurrentLinkedQueue<>();
   private final Map<String, Tail> tails = new HashMap<>();
@@ -64,7 +67,12 @@ public class TurnTailer {
       @RedisClientName("tailer") RedisDataSource tailer,
       RedisDataSource redis,
       Viewers viewers,
-      ChatConfig config) {
+      ChatConfig config,
+      MeterRegistry metrics) {
+    this.batchSize =
+        DistributionSummary.builder("aicoder.ws.batch.size")
+            .description("Events of one turn read and forwarded together")
+            .register(metrics);
     this.tailer = tailer;
     this.redis = redis;
     this.viewers = viewers;
@@ -145,6 +153,7 @@ public class TurnTailer {
         continue;
       }
       String turnId = key.substring(Keys.turn("").length());
+      batchSize.record(entries.size());
       Tail tail = tails.get(turnId);
       for (Response entry : entries) {
         tail.lastId = entry.get(0).toString();

@@ -1,0 +1,92 @@
+package dev.aicoder.chat.service;
+
+import dev.aicoder.chat.Session;
+import dev.aicoder.chat.config.ChatConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The open connections of this instance: admission under {@code MAX_CONNECTIONS}, lookup by
+ * connection id, and the heartbeat that closes connections which stopped answering pings.
+ */
+@ApplicationScoped
+public class Sessions {
+
+  private final ChatConfig config;
+  private final Viewers viewers;
+  private final Map<String, Session> byConnection = new ConcurrentHashMap<>();
+  private final Counter dead;
+  private final ScheduledExecutorService heartbeat =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "ws-heartbeat"));
+
+  Sessions(ChatConfig config, Viewers viewers, MeterRegistry metrics) {
+    this.config = config;
+    this.viewers = viewers;
+    this.dead =
+        Counter.builder("aicoder.ws.dead.closed")
+            .description("Connections closed because they stopped answering pings")
+            .register(metrics);
+    metrics.gauge("aicoder.ws.connections", byConnection, Map::size);
+    metrics.gauge(
+        "aicoder.ws.send.queue.max",
+        byConnection,
+        m -> m.values().stream().mapToInt(Session::sendQueueDepth).max().orElse(0));
+  }
+
+  void start(@Observes StartupEvent event) {
+    long every = config.heartbeat().toMillis();
+    heartbeat.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    heartbeat.shutdownNow();
+  }
+
+  /** Admits a session, or returns false when the instance is full. */
+  public synchronized boolean admit(Session session) {
+    if (byConnection.size() >= config.maxConnections()) {
+      return false;
+    }
+    byConnection.put(session.id(), session);
+    return true;
+  }
+
+  public Session get(String connectionId) {
+    return byConnection.get(connectionId);
+  }
+
+  public void remove(String connectionId) {
+    Session session = byConnection.remove(connectionId);
+    if (session != null) {
+      viewers.leaveAll(session);
+    }
+  }
+
+  /** Pings every connection and closes those silent for three heartbeats. */
+  private void sweep() {
+    long silentFor = 3 * config.heartbeat().toNanos();
+    long now = System.nanoTime();
+    for (Session session : byConnection.values()) {
+      try {
+        if (now - session.lastSeenNanos() > silentFor) {
+          dead.increment();
+          session.close(1001, "no answer to pings");
+        } else {
+          session.ping();
+        }
+      } catch (RuntimeException e) {
+        Log.debugf("Heartbeat of %s failed: %s", session.id(), e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.aicoder.chat.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aicoder.chat.FakeWorker;
+import dev.aicoder.fakellm.WsClient;
+import dev.aicoder.localredis.LocalRedisResource;
+import dev.aicoder.protocol.Frame;
+import dev.aicoder.protocol.FrameCodec;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The protections of one instance, with small limits so tests reach them. */
+@QuarkusTest
+@QuarkusTestResource(LocalRedisResource.class)
+@TestProfile(LimitsTest.SmallLimits.class)
+class LimitsTest {
+
+  /** Two connections, a short send queue, a fast heartbeat. */
+  public static class SmallLimits implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "aicoder.chat.max-connections", "2",
+          "aicoder.chat.max-send-queue", "20",
+          "aicoder.chat.heartbeat", "300ms");
+    }
+  }
+
+  @TestHTTPResource("/")
+  URI base;
+
+  @Inject RedisDataSource redis;
+
+  @Test
+  void aFullInstanceRefusesWith1013AndAdmitsAgainAfterACloses() throws Exception {
+    try (WsClient first = WsClient.connect(base, "u1", FrameCodec.JSON);
+        WsClient second = WsClient.connect(base, "u2", FrameCodec.JSON)) {
+      first.send(new Frame.Ping(1));
+      first.next(Frame.Pong.class);
+      second.send(new Frame.Ping(1));
+      second.next(Frame.Pong.class);
+      try (WsClient third = WsClient.connect(base, "u3", FrameCodec.JSON)) {
+        assertThat(third.awaitClose(Duration.ofSeconds(10))).isEqualTo(1013);
+      }
+    }
+    try (WsClient again = WsClient.connect(base, "u4", FrameCodec.JSON)) {
+      again.send(new Frame.Ping(2));
+      assertThat(again.next(Frame.Pong.class).ts()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aClientThatStopsReadingIsClosedInsteadOfGrowingMemory() throws Exception {
+    double before = closes1013();
+    try (WsClient slow = WsClient.connect(base, "slow", FrameCodec.JSON)) {
+      slow.stopReading();
+      String conversation = UUID.randomUUID().toString();
+      slow.send(new Frame.Prompt(conversation, "m1", "flood me", null));
+      String turnId = awaitTurn(conversation);
+      String big = "x".repeat(16_000);
+      FakeWorker worker = new FakeWorker(redis);
+      for (int seq = 1; seq <= 2000; seq++) {
+        worker.write(new Frame.Delta(turnId, seq, big));
+      }
+      // The client reads nothing, so it cannot see the close frame: ask the server instead.
+      // (The close frame itself waits behind the unread data, as TCP allows nothing else.)
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> closes1013() > before);
+    }
+  }
+
+  @Test
+  void aConnectionThatAnswersNothingIsClosed() throws Exception {
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /ws/chat?access_token=mute HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                  + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  + "Sec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      socket.setSoTimeout(10_000);
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      String line;
+      while (!(line = readLine(in)).isEmpty()) {
+        assertThat(line).doesNotContain(" 4"); // the upgrade succeeded
+      }
+      // Read the server's pings, never answering: after three heartbeats it sends a close frame.
+      int opcode = 0;
+      while (opcode != 0x8) {
+        opcode = in.readUnsignedByte() & 0x0F;
+        int length = in.readUnsignedByte() & 0x7F;
+        in.skipBytes(length);
+      }
+      assertThat(opcode).as("the server closed the silent connection").isEqualTo(0x8);
+    }
+  }
+
+  private static String readLine(InputStream in) throws java.io.IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c; (c = in.read()) != '\n'; ) {
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
+  private double closes1013() {
+    return meters.find("aicoder.ws.server.closes").tag("code", "1013").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
+  }
+
+  @Inject io.micrometer.core.instrument.MeterRegistry meters;
+
+  private String awaitTurn(String conversation) {
+    String[] turn = new String[1];
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              var messages =
+                  redis
+                      .list(String.class)
+                      .lrange(dev.aicoder.protocol.Keys.messages(conversation), 0, -1);
+              if (messages.isEmpty()) {
+                return false;
+              }
+              turn[0] = dev.aicoder.protocol.ChatMessage.fromJson(messages.get(0)).turnId();
+              return true;
+            });
+    return turn[0];
+  }
+}
