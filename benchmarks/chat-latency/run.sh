@@ -21,3 +21,4 @@ done
 java -cp "$CP" dev.aicoder.bench.ChatLatencyBenchmark ws://localhost:8181/ws/chat http://127.0.0.1:8190/v1 200 $LEVELS
 # Where the time went, as ai-streaming's own metrics saw it (seconds).
 curl -fs http://localhost:8182/q/metrics | grep -E '^aicoder_turn_ttft[a-z_]*_seconds_(sum|count)' >"$LOGS/ttft-metrics.txt" || true
+curl -fs http://localhost:8181/q/metrics | grep -E '^aicoder_chat_prompt_seconds' >>"$LOGS/ttft-metrics.txt" || true

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.client.RedisClientName;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,6 +41,7 @@ public class TurnTailer {
 
   private final RedisDataSource tailer;
   private final RedisDataSource redis;
+  private final ReactiveRedisDataSource reactive;
   private final Viewers viewers;
   private final ChatConfig config;
   private final DistributionSummary batchSize;
@@ -66,6 +68,7 @@ public class TurnTailer {
   TurnTailer(
       @RedisClientName("tailer") RedisDataSource tailer,
       RedisDataSource redis,
+      ReactiveRedisDataSource reactive,
       Viewers viewers,
       ChatConfig config,
       MeterRegistry metrics) {
@@ -74,6 +77,7 @@ public class TurnTailer {
             .description("Events of one turn read and forwarded together")
             .register(metrics);
     this.tailer = tailer;
+    this.reactive = reactive;
     this.redis = redis;
     this.viewers = viewers;
     this.config = config;
@@ -101,14 +105,15 @@ public class TurnTailer {
     submit(() -> replay(session, turnId, lastSeq));
   }
 
+  /** Queues work for the tailer thread and wakes its blocking read, without waiting. */
   private void submit(Runnable task) {
     work.add(task);
-    try {
-      redis.execute("XADD", wakeKey, "MAXLEN", "~", "100", "*", "w", "1");
-      redis.key().expire(wakeKey, 3600);
-    } catch (RuntimeException e) {
-      Log.debugf("Could not wake the tailer: %s", e.getMessage());
-    }
+    // The TTL only matters for an instance that died: its wake stream goes away on its own.
+    reactive
+        .execute("XADD", wakeKey, "MAXLEN", "~", "100", "*", "w", "1")
+        .chain(() -> reactive.execute("EXPIRE", wakeKey, "3600"))
+        .subscribe()
+        .with(ok -> {}, e -> Log.debugf("Could not wake the tailer: %s", e.getMessage()));
   }
 
   private void loop() {

@@ -1,0 +1,39 @@
+-- Accepts a prompt in one round trip, atomically: ownership, dedupe, rate limit, store, queue.
+-- KEYS: 1 conversation hash, 2 clientMsgId key, 3 rate-limit key, 4 messages list,
+--       5 user's conversations zset, 6 request stream, 7 workers hash
+-- ARGV: 1 userId, 2 turnId, 3 dedupe TTL (s), 4 prompts per window, 5 now (ms),
+--       6 user message JSON, 7 request JSON, 8 max messages, 9 max requests, 10 conversationId
+-- Returns {"forbidden"} | {"existing", turnId} | {"limited"} | {"ok", "1" if a worker is free}
+local owner = redis.call('HGET', KEYS[1], 'owner')
+if owner and owner ~= ARGV[1] then
+  return {'forbidden'}
+end
+if not owner then
+  redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'createdAt', ARGV[5])
+end
+local existing = redis.call('GET', KEYS[2])
+if existing then
+  return {'existing', existing}
+end
+local count = redis.call('INCR', KEYS[3])
+if count == 1 then
+  redis.call('EXPIRE', KEYS[3], 120)
+end
+if count > tonumber(ARGV[4]) then
+  return {'limited'}
+end
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+redis.call('RPUSH', KEYS[4], ARGV[6])
+redis.call('LTRIM', KEYS[4], -tonumber(ARGV[8]), -1)
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[5])
+redis.call('ZADD', KEYS[5], ARGV[5], ARGV[10])
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[9], '*', 'request', ARGV[7])
+local free = '0'
+local workers = redis.call('HGETALL', KEYS[7])
+for i = 2, #workers, 2 do
+  local slots, seen = string.match(workers[i], '^(%d+):(%d+)$')
+  if slots and tonumber(seen) > tonumber(ARGV[5]) - 10000 and tonumber(slots) > 0 then
+    free = '1'
+  end
+end
+return {'ok', free}
