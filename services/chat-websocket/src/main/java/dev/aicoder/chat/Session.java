@@ -4,6 +4,7 @@ import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.buffer.Buffer;
@@ -53,10 +54,6 @@ public final class Session {
 
   public String userId() {
     return userId;
-  }
-
-  public boolean binary() {
-    return binary;
   }
 
   public Set<String> conversations() {
@@ -132,10 +129,6 @@ public final class Session {
     }
   }
 
-  public void forget(String turnId) {
-    nextSeq.remove(turnId);
-  }
-
   public boolean isOpen() {
     return connection.isOpen();
   }
@@ -154,7 +147,7 @@ public final class Session {
     }
     if (sendQueue.incrementAndGet() > maxSendQueue) {
       sendQueue.decrementAndGet();
-      io.quarkus.logging.Log.infof(
+      Log.infof(
           "Closing connection %s of %s: %d frames wait to be written", id(), userId, maxSendQueue);
       close(1013, "send queue overflow: the client is not reading fast enough");
       return;

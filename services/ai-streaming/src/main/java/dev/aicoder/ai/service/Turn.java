@@ -9,11 +9,13 @@ import dev.langchain4j.model.openai.internal.ResponseHandle;
 import dev.langchain4j.model.openai.internal.chat.Message;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
+import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
  * One run of one turn on this instance: calls the model, feeds its tokens to the {@link
@@ -149,8 +151,7 @@ final class Turn implements ModelClient.Listener {
       return; // we aborted the call ourselves
     }
     Integer status = ModelErrors.status(error);
-    io.quarkus.logging.Log.debugf(
-        error, "Turn %s: model call failed (HTTP %s)", request.turnId(), status);
+    Log.debugf(error, "Turn %s: model call failed (HTTP %s)", request.turnId(), status);
     if (tokens == 0 && ModelErrors.retryable(status, error) && retries < config.modelRetries()) {
       long delay = config.retryBackoff().toMillis() << retries;
       retries++;
@@ -192,7 +193,7 @@ final class Turn implements ModelClient.Listener {
     }
   }
 
-  private void end(java.util.function.LongFunction<Frame.TurnEvent> event, String outcome) {
+  private void end(LongFunction<Frame.TurnEvent> event, String outcome) {
     writer.end(event);
     onEnd.ended(this, outcome);
   }

@@ -8,12 +8,6 @@ import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.Keys;
 import dev.aicoder.protocol.TurnRequest;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -48,7 +42,7 @@ public class TurnService {
   private final ReactiveRedisDataSource reactive;
   private final ConversationHistory history;
   private final TurnMetrics metrics;
-  private final Tracer tracer;
+  private final TurnSpans spans;
   private final ExecutorService workers =
       Executors.newCachedThreadPool(r -> new Thread(r, "turn-worker"));
   private final ScheduledExecutorService timer =
@@ -64,8 +58,8 @@ public class TurnService {
       ReactiveRedisDataSource reactive,
       ConversationHistory history,
       TurnMetrics metrics,
-      Tracer tracer) {
-    this.tracer = tracer;
+      TurnSpans spans) {
+    this.spans = spans;
     this.config = config;
     this.model = model;
     this.redis = redis;
@@ -126,7 +120,7 @@ public class TurnService {
     }
     TurnWriter writer = new TurnWriter(reactive.stream(String.class), turnId, lastSeq, metrics);
     Turn turn =
-        new Turn(request, writer, model, config, metrics, timer, startSpan(request), this::ended);
+        new Turn(request, writer, model, config, metrics, timer, spans.start(request), this::ended);
     running.put(turnId, new Running(entryId, turn, release));
     metrics.active().incrementAndGet();
     if (lastSeq > 0) {
@@ -163,40 +157,6 @@ public class TurnService {
             request, history.recent(request.conversationId(), turnId, config.historyBudgetChars()));
     metrics.promptBuild(System.nanoTime() - t0);
     turn.start(messages);
-  }
-
-  /**
-   * The turn's span, a child of the prompt's span in chat-websocket when the request carries it.
-   */
-  private Span startSpan(TurnRequest request) {
-    Context parent =
-        request.traceparent() == null
-            ? Context.root()
-            : W3CTraceContextPropagator.getInstance()
-                .extract(
-                    Context.root(),
-                    Map.of("traceparent", request.traceparent()),
-                    MapGetter.INSTANCE);
-    return tracer
-        .spanBuilder("ai turn")
-        .setParent(parent)
-        .setSpanKind(SpanKind.CONSUMER)
-        .setAttribute("aicoder.turn.id", request.turnId())
-        .startSpan();
-  }
-
-  private enum MapGetter implements TextMapGetter<Map<String, String>> {
-    INSTANCE;
-
-    @Override
-    public Iterable<String> keys(Map<String, String> carrier) {
-      return carrier.keySet();
-    }
-
-    @Override
-    public String get(Map<String, String> carrier, String key) {
-      return carrier == null ? null : carrier.get(key);
-    }
   }
 
   private void endEarly(Turn turn, String code, String message) {

@@ -90,10 +90,6 @@ public class RequestConsumer {
     }
   }
 
-  public String consumer() {
-    return consumer;
-  }
-
   private void readLoop() {
     long backoffMs = 100;
     while (running) {
