@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -123,6 +124,22 @@ class ChatEndpointTest {
       String second = client.next(Frame.Accepted.class).turnId();
       assertThat(second).isEqualTo(first);
       assertThat(worker().requests(first)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theClientIsToldWhenNoWorkerHasAFreeSlot() throws Exception {
+    String now = Long.toString(System.currentTimeMillis());
+    try (WsClient client = WsClient.connect(base, "queue-watcher", FrameCodec.JSON)) {
+      redis.hash(String.class).hset(Keys.WORKERS, Map.of("busy-worker", "0:" + now));
+      client.send(new Frame.Prompt(newId(), "m1", "wait for me", null));
+      assertThat(client.next(Frame.Accepted.class).queued()).isTrue();
+
+      redis.hash(String.class).hset(Keys.WORKERS, "idle-worker", "4:" + now);
+      client.send(new Frame.Prompt(newId(), "m2", "go now", null));
+      assertThat(client.next(Frame.Accepted.class).queued()).isFalse();
+    } finally {
+      redis.key().del(Keys.WORKERS);
     }
   }
 
