@@ -30,8 +30,10 @@ public final class WsClient implements AutoCloseable {
     this.socket =
         HttpClient.newHttpClient()
             .newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
             .subprotocols(subprotocol)
             .buildAsync(uri, new Listener())
+            .orTimeout(15, TimeUnit.SECONDS)
             .join();
   }
 
