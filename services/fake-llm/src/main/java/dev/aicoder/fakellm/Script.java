@@ -1,5 +1,7 @@
 package dev.aicoder.fakellm;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,95 +32,26 @@ public record Script(
 
   /** This script with the directives found in {@code prompt} applied. */
   public Script with(String prompt) {
-    Script s = this;
+    Map<String, Integer> d = new HashMap<>();
+    boolean hangs = hang;
     Matcher m = DIRECTIVE.matcher(prompt);
     while (m.find()) {
-      int n = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
-      s =
-          switch (m.group(1)) {
-            case "tokens" ->
-                new Script(
-                    s.firstTokenMs,
-                    s.gapMs,
-                    n,
-                    s.failStatus,
-                    s.failTimes,
-                    s.disconnectAfter,
-                    s.stallAfter,
-                    s.hang);
-            case "first" ->
-                new Script(
-                    n,
-                    s.gapMs,
-                    s.tokens,
-                    s.failStatus,
-                    s.failTimes,
-                    s.disconnectAfter,
-                    s.stallAfter,
-                    s.hang);
-            case "gap" ->
-                new Script(
-                    s.firstTokenMs,
-                    n,
-                    s.tokens,
-                    s.failStatus,
-                    s.failTimes,
-                    s.disconnectAfter,
-                    s.stallAfter,
-                    s.hang);
-            case "fail" ->
-                new Script(
-                    s.firstTokenMs,
-                    s.gapMs,
-                    s.tokens,
-                    n,
-                    s.failTimes > 0 ? s.failTimes : Integer.MAX_VALUE,
-                    s.disconnectAfter,
-                    s.stallAfter,
-                    s.hang);
-            case "failtimes" ->
-                new Script(
-                    s.firstTokenMs,
-                    s.gapMs,
-                    s.tokens,
-                    s.failStatus,
-                    n,
-                    s.disconnectAfter,
-                    s.stallAfter,
-                    s.hang);
-            case "disconnect" ->
-                new Script(
-                    s.firstTokenMs,
-                    s.gapMs,
-                    s.tokens,
-                    s.failStatus,
-                    s.failTimes,
-                    n,
-                    s.stallAfter,
-                    s.hang);
-            case "stall" ->
-                new Script(
-                    s.firstTokenMs,
-                    s.gapMs,
-                    s.tokens,
-                    s.failStatus,
-                    s.failTimes,
-                    s.disconnectAfter,
-                    n,
-                    s.hang);
-            case "hang" ->
-                new Script(
-                    s.firstTokenMs,
-                    s.gapMs,
-                    s.tokens,
-                    s.failStatus,
-                    s.failTimes,
-                    s.disconnectAfter,
-                    s.stallAfter,
-                    true);
-            default -> s;
-          };
+      if ("hang".equals(m.group(1))) {
+        hangs = true;
+      } else if (m.group(2) != null) {
+        d.put(m.group(1), Integer.parseInt(m.group(2)));
+      }
     }
-    return s;
+    // "#fail=N" alone fails every attempt; "#failtimes=K" limits it to the first K.
+    int defaultFailTimes = d.containsKey("fail") ? Integer.MAX_VALUE : failTimes;
+    return new Script(
+        d.getOrDefault("first", firstTokenMs),
+        d.getOrDefault("gap", gapMs),
+        d.getOrDefault("tokens", tokens),
+        d.getOrDefault("fail", failStatus),
+        d.getOrDefault("failtimes", defaultFailTimes),
+        d.getOrDefault("disconnect", disconnectAfter),
+        d.getOrDefault("stall", stallAfter),
+        hangs);
   }
 }
