@@ -122,6 +122,7 @@ public class TurnTailer {
         for (Runnable task; (task = work.poll()) != null; ) {
           task.run();
         }
+        dropUnwatched();
         read();
       } catch (RuntimeException e) {
         if (running) {
@@ -172,6 +173,19 @@ public class TurnTailer {
         }
       }
     }
+  }
+
+  /**
+   * Stops following turns nobody here watches any more, so a turn whose worker never finishes
+   * cannot keep a place in every read forever. A client that comes back resumes it.
+   */
+  private void dropUnwatched() {
+    tails
+        .values()
+        .removeIf(
+            t ->
+                t.subscribers.isEmpty()
+                    && (t.conversationId == null || viewers.of(t.conversationId).isEmpty()));
   }
 
   private void replay(Session session, String turnId, long lastSeq) {

@@ -72,15 +72,16 @@ class LimitsTest {
       String conversation = UUID.randomUUID().toString();
       slow.send(new Frame.Prompt(conversation, "m1", "flood me", null));
       String turnId = awaitTurn(conversation);
-      String big = "x".repeat(16_000);
+      // About 38 MB: far more than the socket buffers between the two can hold.
+      String big = "x".repeat(128_000);
       FakeWorker worker = new FakeWorker(redis);
-      for (int seq = 1; seq <= 2000; seq++) {
+      for (int seq = 1; seq <= 300; seq++) {
         worker.write(new Frame.Delta(turnId, seq, big));
       }
       // The client reads nothing, so it cannot see the close frame: ask the server instead.
       // (The close frame itself waits behind the unread data, as TCP allows nothing else.)
       org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> closes1013() > before);
     }
   }
