@@ -122,10 +122,13 @@ public final class Session {
     }
   }
 
-  /** Marks everything up to {@code lastSeq} of a turn as already shown by the client. */
+  /**
+   * Takes the client's word for what it has of a turn: everything after {@code lastSeq} is sent
+   * again, even events this connection saw live (a viewer that joined mid-turn resumes from 0).
+   */
   public void seen(String turnId, long lastSeq) {
     synchronized (nextSeq) {
-      nextSeq.merge(turnId, lastSeq + 1, Math::max);
+      nextSeq.put(turnId, lastSeq + 1);
     }
   }
 

@@ -64,6 +64,26 @@ final class Turn implements ModelClient.Listener {
     this.metrics = metrics;
     this.timer = timer;
     this.onEnd = onEnd;
+    // If Redis refuses our events (another worker took over, or Redis is gone), stop the model.
+    writer
+        .ended()
+        .whenComplete(
+            (event, error) -> {
+              if (error != null) {
+                writeFailed();
+              }
+            });
+  }
+
+  private synchronized void writeFailed() {
+    abort();
+    onEnd.ended(this, "lost");
+  }
+
+  /** Stops whatever this turn started, for a turn that failed before it could run. */
+  synchronized void abandon() {
+    abort();
+    span.end();
   }
 
   TurnRequest request() {

@@ -76,8 +76,14 @@ public class TurnService {
           try {
             begin(entryId, request, reclaimed, release);
           } catch (RuntimeException e) {
-            // Not acknowledged: another attempt (here or elsewhere) picks it up after claimIdle.
+            // Not acknowledged: another attempt (here or elsewhere) picks it up after claimIdle,
+            // as long as this instance stops keeping the request fresh.
             Log.errorf(e, "Turn %s could not start", request.turnId());
+            Running r = running.remove(request.turnId());
+            if (r != null) {
+              metrics.active().decrementAndGet();
+              r.turn().abandon();
+            }
             release.run();
           }
         });
@@ -176,6 +182,9 @@ public class TurnService {
   private void finish(Turn turn, String outcome, Frame.TurnEvent event, Throwable error) {
     TurnRequest request = turn.request();
     Running r = running.remove(request.turnId());
+    if (r == null) {
+      return; // already finished: a failed write and the turn's own end both report here
+    }
     metrics.active().decrementAndGet();
     turn.span().setAttribute("aicoder.turn.outcome", outcome);
     turn.span().end();
@@ -205,13 +214,11 @@ public class TurnService {
               text,
               status,
               System.currentTimeMillis()));
-      acknowledge(r == null ? null : r.entryId(), request.turnId());
+      acknowledge(r.entryId(), request.turnId());
     } catch (RuntimeException e) {
       Log.errorf(e, "Turn %s ended but could not be acknowledged", request.turnId());
     } finally {
-      if (r != null) {
-        r.release().run();
-      }
+      r.release().run();
     }
   }
 

@@ -101,7 +101,7 @@ public class TurnTailer {
 
   /** Replays a turn after {@code lastSeq} to one session, then keeps it on the live tail. */
   public void resume(Session session, String turnId, long lastSeq) {
-    session.seen(turnId, lastSeq);
+    // On the tailer thread, so no live event slips in between resetting and replaying.
     submit(() -> replay(session, turnId, lastSeq));
   }
 
@@ -189,6 +189,7 @@ public class TurnTailer {
   }
 
   private void replay(Session session, String turnId, long lastSeq) {
+    session.seen(turnId, lastSeq);
     Response entries = redis.execute("XRANGE", Keys.turn(turnId), "(" + Keys.entryId(lastSeq), "+");
     String lastId = Keys.entryId(lastSeq);
     boolean ended = false;

@@ -115,6 +115,34 @@ class ChatEndpointTest {
   }
 
   @Test
+  void aViewerThatJoinedMidTurnCanResumeFromTheStart() throws Exception {
+    String conversation = newId();
+    try (WsClient author = WsClient.connect(base, "kate", FrameCodec.JSON);
+        WsClient late = WsClient.connect(base, "kate", FrameCodec.JSON)) {
+      author.send(new Frame.Prompt(conversation, "m1", "hello", null));
+      String turnId = author.next(Frame.Accepted.class).turnId();
+      worker().deltas(turnId, 1, 3);
+      for (int seq = 1; seq <= 3; seq++) {
+        author.next(Frame.Delta.class);
+      }
+      late.send(new Frame.Join(conversation));
+      late.send(new Frame.Ping(1));
+      late.next(Frame.Pong.class);
+      worker().deltas(turnId, 4, 4);
+      assertThat(late.next(Frame.Delta.class).seq()).isEqualTo(4); // seen live first
+
+      late.send(new Frame.Resume(turnId, 0)); // it has nothing before 4: it asks for all
+      for (int seq = 1; seq <= 4; seq++) {
+        assertThat(late.next(Frame.Delta.class).seq()).isEqualTo(seq);
+      }
+      worker().deltas(turnId, 5, 5);
+      worker().write(new Frame.Done(turnId, 6, new Frame.Usage(1, 5)));
+      assertThat(late.next(Frame.Delta.class).seq()).isEqualTo(5);
+      assertThat(late.next(Frame.Done.class).seq()).isEqualTo(6);
+    }
+  }
+
+  @Test
   void theSameClientMessageTwiceMakesOneTurn() throws Exception {
     String conversation = newId();
     try (WsClient client = WsClient.connect(base, "dave", FrameCodec.JSON)) {
