@@ -41,6 +41,11 @@ public final class Keys {
     return "aicoder:chat:msg:" + conversationId + ":" + clientMsgId;
   }
 
+  /** A user's prompt count in one minute-long window; expires after two windows. */
+  public static String promptRate(String userId, long minute) {
+    return "aicoder:rl:prompt:" + userId + ":" + minute;
+  }
+
   /** Hash of a conversation: owner, title, timestamps. */
   public static String conversation(String conversationId) {
     return "aicoder:conv:" + conversationId;

@@ -13,6 +13,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamRange;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
@@ -114,8 +116,7 @@ public class TurnService {
   private void begin(String entryId, TurnRequest request, boolean reclaimed, Runnable release) {
     String turnId = request.turnId();
     // XREVRANGE key + - COUNT 1: the newest event, if the turn ran before.
-    io.vertx.mutiny.redis.client.Response last =
-        redis.execute("XREVRANGE", Keys.turn(turnId), "+", "-", "COUNT", "1");
+    Response last = redis.execute("XREVRANGE", Keys.turn(turnId), "+", "-", "COUNT", "1");
     boolean ranBefore = last != null && last.size() > 0;
     long lastSeq = ranBefore ? Keys.seqOf(last.get(0).get(0).toString()) : 0;
     if (ranBefore && isFinal(last.get(0).get(1).get(1).toString())) {
@@ -254,7 +255,7 @@ public class TurnService {
   void drain() {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!running.isEmpty() && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+      LockSupport.parkNanos(50_000_000);
     }
     timer.shutdownNow();
     workers.shutdownNow();

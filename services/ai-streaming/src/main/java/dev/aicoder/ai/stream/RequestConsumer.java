@@ -105,7 +105,9 @@ public class RequestConsumer {
                 consumer,
                 Keys.REQUESTS,
                 ">",
-                new XReadGroupArgs().count(slots.availablePermits()).block(config.readBlock()));
+                new XReadGroupArgs()
+                    .count(Math.max(1, slots.availablePermits()))
+                    .block(config.readBlock()));
         for (StreamMessage<String, String, String> entry : entries) {
           slots.acquireUninterruptibly();
           dispatch(entry, false);

@@ -17,6 +17,9 @@ import io.opentelemetry.context.Scope;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -114,7 +117,7 @@ public class ChatService {
             "7",
             Keys.conversation(conversationId),
             Keys.clientMessage(conversationId, prompt.clientMsgId()),
-            "aicoder:rl:prompt:" + session.userId() + ":" + (now / 60_000),
+            Keys.promptRate(session.userId(), now / 60_000),
             Keys.messages(conversationId),
             Keys.userConversations(session.userId()),
             Keys.REQUESTS,
@@ -171,9 +174,9 @@ public class ChatService {
   }
 
   private static String script(String resource) {
-    try (var in = ChatService.class.getResourceAsStream(resource)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException | NullPointerException e) {
+    try (InputStream in = ChatService.class.getResourceAsStream(resource)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException | NullPointerException e) {
       throw new IllegalStateException("Missing script " + resource, e);
     }
   }

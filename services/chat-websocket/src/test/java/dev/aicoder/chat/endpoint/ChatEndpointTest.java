@@ -35,6 +35,13 @@ class ChatEndpointTest {
     return new FakeWorker(redis);
   }
 
+  /** Joins a conversation and waits until the server has handled the join. */
+  private static void join(WsClient client, String conversation) throws InterruptedException {
+    client.send(new Frame.Join(conversation));
+    client.send(new Frame.Ping(1));
+    client.next(Frame.Pong.class);
+  }
+
   private static String newId() {
     return UUID.randomUUID().toString();
   }
@@ -70,9 +77,7 @@ class ChatEndpointTest {
     String conversation = newId();
     try (WsClient a = WsClient.connect(base, "bob", FrameCodec.JSON);
         WsClient b = WsClient.connect(base, "bob", FrameCodec.MSGPACK)) {
-      b.send(new Frame.Join(conversation));
-      b.send(new Frame.Ping(1));
-      b.next(Frame.Pong.class); // the join is done
+      join(b, conversation); // the join is done
       a.send(new Frame.Prompt(conversation, "m1", "hi", null));
       String turnId = a.next(Frame.Accepted.class).turnId();
       worker().deltas(turnId, 1, 5);
@@ -125,9 +130,7 @@ class ChatEndpointTest {
       for (int seq = 1; seq <= 3; seq++) {
         author.next(Frame.Delta.class);
       }
-      late.send(new Frame.Join(conversation));
-      late.send(new Frame.Ping(1));
-      late.next(Frame.Pong.class);
+      join(late, conversation);
       worker().deltas(turnId, 4, 4);
       assertThat(late.next(Frame.Delta.class).seq()).isEqualTo(4); // seen live first
 
@@ -205,9 +208,7 @@ class ChatEndpointTest {
     String conversation = newId();
     try (WsClient owner = WsClient.connect(base, "gina", FrameCodec.JSON);
         WsClient other = WsClient.connect(base, "hank", FrameCodec.JSON)) {
-      owner.send(new Frame.Join(conversation));
-      owner.send(new Frame.Ping(1));
-      owner.next(Frame.Pong.class);
+      join(owner, conversation);
       other.send(new Frame.Join(conversation));
       assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
     }
