@@ -95,7 +95,6 @@ public class ChatService {
   }
 
   private Frame.Accepted accept(Session session, Frame.Prompt prompt) {
-    viewers.join(session, prompt.conversationId());
     String turnId = UUID.randomUUID().toString();
     long now = System.currentTimeMillis();
     String conversationId = prompt.conversationId();
@@ -135,6 +134,7 @@ public class ChatService {
     switch (result.get(0).toString()) {
       case "forbidden" -> throw forbidden();
       case "existing" -> {
+        viewers.join(session, conversationId);
         return new Frame.Accepted(
             prompt.clientMsgId(), result.get(1).toString(), conversationId, false);
       }
@@ -145,6 +145,8 @@ public class ChatService {
                   + config.promptsPerMinute()
                   + " a minute. Wait a moment and try again.");
       default -> {
+        // Only now: the script checked the owner, and a refused prompt must not make a viewer.
+        viewers.join(session, conversationId);
         tailer.follow(turnId, conversationId);
         boolean queued = !"1".equals(result.get(1).toString());
         return new Frame.Accepted(prompt.clientMsgId(), turnId, conversationId, queued);

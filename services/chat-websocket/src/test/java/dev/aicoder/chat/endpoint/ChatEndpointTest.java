@@ -211,6 +211,16 @@ class ChatEndpointTest {
       join(owner, conversation);
       other.send(new Frame.Join(conversation));
       assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
+      other.send(new Frame.Prompt(conversation, "sneak", "let me in", null));
+      assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
+
+      // The owner's answer reaches the owner, and nothing of it reaches the refused user.
+      owner.send(new Frame.Prompt(conversation, "m1", "mine", null));
+      String turnId = owner.next(Frame.Accepted.class).turnId();
+      worker().deltas(turnId, 1, 1);
+      owner.next(Frame.Delta.class);
+      other.send(new Frame.Ping(9));
+      assertThat(other.next()).isEqualTo(new Frame.Pong(9));
     }
   }
 
