@@ -19,6 +19,11 @@ public class ProblemMapper {
   }
 
   @ServerExceptionMapper
+  public Response problem(ProblemException e) {
+    return e.toResponse();
+  }
+
+  @ServerExceptionMapper
   public Response unexpected(RuntimeException e) {
     Log.error("Unexpected error while handling a request", e);
     return respond(

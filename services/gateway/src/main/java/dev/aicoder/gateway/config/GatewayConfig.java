@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The gateway's settings; each has an environment variable named in application.properties. */
 @ConfigMapping(prefix = "aicoder.gateway")
@@ -31,4 +32,75 @@ public interface GatewayConfig {
 
   /** The folder that holds every workspace. */
   Path workspaceRoot();
+
+  /** Sign-in and tokens. */
+  Auth auth();
+
+  /** Request limits, counted in Redis so they hold across gateway replicas. */
+  Limits limits();
+
+  /** Workspace file handling. */
+  Files files();
+
+  /** Whether TLS is terminated in front of the gateway (an ingress); reported, not enforced. */
+  @WithDefault("false")
+  boolean tlsInFront();
+
+  /** Sign-in and tokens. */
+  interface Auth {
+
+    /** How long an access token is valid. */
+    @WithDefault("8h")
+    Duration tokenLifetime();
+
+    /** The first admin's user name (AI_CODER_ADMIN_USER). */
+    Optional<String> adminUser();
+
+    /** The first admin's password (AI_CODER_ADMIN_PASSWORD); never logged. */
+    Optional<String> adminPassword();
+  }
+
+  /** Request limits. */
+  interface Limits {
+
+    /** API requests one signed-in user may make per window. */
+    @WithDefault("1200")
+    int requestsPerUser();
+
+    /** API requests one client address may make per window. */
+    @WithDefault("2400")
+    int requestsPerIp();
+
+    /** The rate-limit window. */
+    @WithDefault("1m")
+    Duration window();
+
+    /** Failed sign-ins per user name (and per address) before sign-in is refused for a while. */
+    @WithDefault("5")
+    int loginFailures();
+
+    /** How long failed sign-ins are remembered, and so how long a throttled sign-in waits. */
+    @WithDefault("15m")
+    Duration loginWindow();
+  }
+
+  /** Workspace file handling. */
+  interface Files {
+
+    /** The largest file a read returns whole; larger ones are read by range. */
+    @WithDefault("10M")
+    io.quarkus.runtime.configuration.MemorySize maxRead();
+
+    /** The most matches one search returns. */
+    @WithDefault("500")
+    int searchMaxResults();
+
+    /** How long one search may run. */
+    @WithDefault("5s")
+    Duration searchTimeout();
+
+    /** The most entries one tree page holds. */
+    @WithDefault("1000")
+    int treeMaxPage();
+  }
 }

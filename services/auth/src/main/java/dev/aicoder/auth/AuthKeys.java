@@ -1,0 +1,18 @@
+package dev.aicoder.auth;
+
+/** Redis keys of the authentication state that the gateway writes and chat-websocket reads. */
+public final class AuthKeys {
+
+  /**
+   * Hash holding the token signing key: {@code id}, {@code private} (gateway only reads it), {@code
+   * public} and {@code createdAt}. Written once with HSETNX semantics so replicas agree on one key.
+   */
+  public static final String SIGNING_KEY = "aicoder:auth:signing-key";
+
+  private AuthKeys() {}
+
+  /** Present (with a TTL until the token would expire anyway) once a token is signed out. */
+  public static String revoked(String tokenId) {
+    return "aicoder:auth:revoked:" + tokenId;
+  }
+}

@@ -1,0 +1,9 @@
+package dev.aicoder.gateway;
+
+/**
+ * One entry of a workspace folder.
+ *
+ * @param type {@code dir}, {@code file} or {@code symlink} (a link whose target is not shown)
+ * @param modified epoch milliseconds
+ */
+public record FileEntry(String name, String path, String type, long size, long modified) {}

@@ -1,0 +1,69 @@
+package dev.aicoder.gateway;
+
+/**
+ * Redis keys the gateway owns. User names, team ids and workspace ids are validated before they
+ * reach a key, so none can contain a colon.
+ */
+public final class GatewayKeys {
+
+  /** Set of every user name. */
+  public static final String ACCOUNTS = "aicoder:accounts";
+
+  /** Set of every team id. */
+  public static final String TEAMS = "aicoder:teams";
+
+  /** Hash of counters shown by /api/security/status, summed across replicas. */
+  public static final String SECURITY_COUNTERS = "aicoder:security:counters";
+
+  private GatewayKeys() {}
+
+  /** Hash of one user: username, password (bcrypt), role, createdAt. */
+  public static String account(String username) {
+    return "aicoder:account:" + username;
+  }
+
+  /** Set of the team ids a user belongs to. */
+  public static String accountTeams(String username) {
+    return "aicoder:account:" + username + ":teams";
+  }
+
+  /** Hash of one team: id, name, createdAt. */
+  public static String team(String teamId) {
+    return "aicoder:team:" + teamId;
+  }
+
+  /** Set of a team's user names. */
+  public static String teamMembers(String teamId) {
+    return "aicoder:team:" + teamId + ":members";
+  }
+
+  /** Set of a team's workspace ids. */
+  public static String teamWorkspaces(String teamId) {
+    return "aicoder:team:" + teamId + ":workspaces";
+  }
+
+  /** Hash of one workspace: id, name, teamId, createdAt. */
+  public static String workspace(String workspaceId) {
+    return "aicoder:workspace:" + workspaceId;
+  }
+
+  /** Requests from one address in one rate-limit window; expires after two windows. */
+  public static String ipWindow(String ip, long window) {
+    return "aicoder:rl:ip:" + ip + ":" + window;
+  }
+
+  /** Requests of one user in one rate-limit window; expires after two windows. */
+  public static String userWindow(String user, long window) {
+    return "aicoder:rl:user:" + user + ":" + window;
+  }
+
+  /** Failed sign-ins for one user name; expires with the login window. */
+  public static String loginFailures(String username) {
+    return "aicoder:login:fail:user:" + username;
+  }
+
+  /** Failed sign-ins from one address; expires with the login window. */
+  public static String loginFailuresFrom(String ip) {
+    return "aicoder:login:fail:ip:" + ip;
+  }
+}

@@ -1,0 +1,289 @@
+package dev.aicoder.gateway.rest;
+
+import dev.aicoder.common.ProblemException;
+import dev.aicoder.gateway.Workspace;
+import dev.aicoder.gateway.config.GatewayConfig;
+import dev.aicoder.gateway.security.Caller;
+import dev.aicoder.gateway.security.SecurityCounters;
+import dev.aicoder.gateway.security.SecurityCounters.Reason;
+import dev.aicoder.gateway.service.FileSearch;
+import dev.aicoder.gateway.service.WorkspaceFiles;
+import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
+import dev.aicoder.gateway.service.WorkspaceFiles.TreePage;
+import dev.aicoder.gateway.service.WorkspaceFiles.WriteResult;
+import dev.aicoder.gateway.service.WorkspacePaths;
+import dev.aicoder.gateway.service.WorkspaceStore;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** A team's workspaces and the files in them. File paths travel in the {@code path} parameter. */
+@Path("/api/workspaces")
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkspaceResource {
+
+  /** A new workspace. */
+  public record NewWorkspace(String name, String teamId) {}
+
+  /** A rename or move. */
+  public record Move(String from, String to) {}
+
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+  private final WorkspaceStore workspaces;
+  private final WorkspaceFiles files;
+  private final FileSearch search;
+  private final Caller caller;
+  private final SecurityCounters counters;
+  private final GatewayConfig config;
+
+  WorkspaceResource(
+      WorkspaceStore workspaces,
+      WorkspaceFiles files,
+      FileSearch search,
+      Caller caller,
+      SecurityCounters counters,
+      GatewayConfig config) {
+    this.workspaces = workspaces;
+    this.files = files;
+    this.search = search;
+    this.caller = caller;
+    this.counters = counters;
+    this.config = config;
+  }
+
+  @GET
+  @Operation(summary = "The workspaces of the caller's teams")
+  public List<Workspace> list() {
+    return workspaces.listFor(caller);
+  }
+
+  @POST
+  @Operation(summary = "Create a workspace for one of the caller's teams")
+  public Response create(NewWorkspace body) {
+    if (body == null) {
+      throw new BadRequestException("Send {\"name\", \"teamId\"}.");
+    }
+    Workspace workspace = workspaces.create(caller, body.name(), body.teamId());
+    Log.infof(
+        "%s created workspace %s for team %s", caller.user(), workspace.id(), workspace.teamId());
+    return Response.status(201).entity(workspace).build();
+  }
+
+  @GET
+  @Path("{id}/tree")
+  @Operation(summary = "One page of one folder: folders first, then files, by name")
+  public TreePage tree(
+      @PathParam("id") String id,
+      @QueryParam("path") String path,
+      @QueryParam("cursor") String cursor,
+      @QueryParam("limit") @DefaultValue("200") int limit) {
+    if (limit < 1 || limit > config.files().treeMaxPage()) {
+      throw new BadRequestException("limit is 1-" + config.files().treeMaxPage() + ".");
+    }
+    java.nio.file.Path root = root(id);
+    return files.list(root, resolve(root, path), cursor, limit);
+  }
+
+  @GET
+  @Path("{id}/file")
+  @Produces(MediaType.WILDCARD)
+  @Operation(
+      summary =
+          "Read a file with its ETag; binary files are flagged (X-Content-Kind) and sent"
+              + " only with raw=true; large ones by Range")
+  public Response read(
+      @PathParam("id") String id,
+      @QueryParam("path") String path,
+      @QueryParam("raw") @DefaultValue("false") boolean raw,
+      @HeaderParam("Range") String range,
+      @HeaderParam("If-None-Match") String ifNoneMatch) {
+    java.nio.file.Path root = root(id);
+    java.nio.file.Path file = resolve(root, path);
+    FileVersion version = files.version(root, file);
+    if (version.etag().equals(ifNoneMatch)) {
+      return Response.notModified().tag(unquoted(version.etag())).build();
+    }
+    long start = 0;
+    long end = version.size() - 1;
+    boolean partial = range != null;
+    if (partial) {
+      Matcher m = RANGE.matcher(range.trim());
+      if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+        throw rangeNotSatisfiable(version, "Send one range: Range: bytes=<start>-<end>.");
+      }
+      if (m.group(1).isEmpty()) { // the last N bytes
+        start = Math.max(0, version.size() - Long.parseLong(m.group(2)));
+      } else {
+        start = Long.parseLong(m.group(1));
+        end = m.group(2).isEmpty() ? end : Math.min(end, Long.parseLong(m.group(2)));
+      }
+      if (start >= version.size() || start > end) {
+        throw rangeNotSatisfiable(version, "The range is outside the file.");
+      }
+    }
+    long length = end - start + 1;
+    if (length > config.files().maxRead().asLongValue()) {
+      throw new ProblemException(
+              413,
+              "file-too-large",
+              "Content Too Large",
+              "The file is "
+                  + version.size()
+                  + " bytes; read it in ranges of at most "
+                  + config.files().maxRead().asLongValue()
+                  + " bytes (Range: bytes=0-...).")
+          .with("size", version.size());
+    }
+    byte[] bytes = version.size() == 0 ? new byte[0] : files.read(file, start, (int) length);
+    byte[] head = start == 0 ? bytes : files.read(file, 0, (int) Math.min(8192, version.size()));
+    boolean binary = WorkspaceFiles.isBinary(head);
+    Response.ResponseBuilder response =
+        Response.status(partial ? 206 : 200)
+            .tag(unquoted(version.etag()))
+            .header("Last-Modified", new java.util.Date(version.modified()))
+            .header("X-Content-Kind", binary ? "binary" : "text")
+            .header("X-File-Size", version.size())
+            .header("Accept-Ranges", "bytes")
+            .header("Cache-Control", "no-cache");
+    if (partial) {
+      response.header("Content-Range", "bytes " + start + "-" + end + "/" + version.size());
+    }
+    if (binary && !raw && !partial) {
+      return response.type(MediaType.APPLICATION_OCTET_STREAM).entity(new byte[0]).build();
+    }
+    return response
+        .type(binary ? MediaType.APPLICATION_OCTET_STREAM : "text/plain; charset=utf-8")
+        .entity(bytes)
+        .build();
+  }
+
+  @PUT
+  @Path("{id}/file")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(
+      summary =
+          "Write a file: If-Match with the ETag read (412 with the current version when"
+              + " stale), none to create a new file")
+  public Response write(
+      @PathParam("id") String id,
+      @QueryParam("path") String path,
+      @HeaderParam("If-Match") String ifMatch,
+      byte[] body) {
+    java.nio.file.Path root = root(id);
+    java.nio.file.Path file = resolve(root, path);
+    if (file.equals(root)) {
+      throw new BadRequestException("Name the file to write in path.");
+    }
+    WriteResult result = files.write(root, file, body == null ? new byte[0] : body, ifMatch);
+    FileVersion v = result.version();
+    return Response.status(result.created() ? 201 : 200)
+        .tag(unquoted(v.etag()))
+        .entity(
+            Map.of(
+                "path", WorkspacePaths.relative(root, file),
+                "etag", v.etag(),
+                "size", v.size(),
+                "modified", v.modified()))
+        .build();
+  }
+
+  @POST
+  @Path("{id}/folder")
+  @Operation(summary = "Create a folder")
+  public Response createFolder(@PathParam("id") String id, @QueryParam("path") String path) {
+    java.nio.file.Path root = root(id);
+    java.nio.file.Path folder = resolve(root, path);
+    if (folder.equals(root)) {
+      throw new BadRequestException("Name the folder to create in path.");
+    }
+    files.createFolder(root, folder);
+    return Response.status(201)
+        .entity(Map.of("path", WorkspacePaths.relative(root, folder)))
+        .build();
+  }
+
+  @DELETE
+  @Path("{id}/file")
+  @Operation(summary = "Delete a file, or a folder with everything in it")
+  public Response delete(@PathParam("id") String id, @QueryParam("path") String path) {
+    java.nio.file.Path root = root(id);
+    files.delete(root, resolve(root, path));
+    Log.infof("%s deleted %s in workspace %s", caller.user(), path, id);
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("{id}/move")
+  @Operation(summary = "Rename or move a file or folder; the target must not exist")
+  public Response move(@PathParam("id") String id, Move move) {
+    if (move == null || move.from() == null || move.to() == null) {
+      throw new BadRequestException("Send {\"from\", \"to\"}.");
+    }
+    java.nio.file.Path root = root(id);
+    files.move(root, resolve(root, move.from()), resolve(root, move.to()));
+    return Response.noContent().build();
+  }
+
+  @GET
+  @Path("{id}/search")
+  @Produces("application/x-ndjson")
+  @Operation(
+      summary =
+          "Case-insensitive text search, streamed as NDJSON: {path, line, text} per match,"
+              + " then {done, matches, truncated, timedOut}")
+  public Response search(
+      @PathParam("id") String id,
+      @QueryParam("q") String query,
+      @QueryParam("path") String path,
+      @QueryParam("limit") @DefaultValue("200") int limit) {
+    if (query == null || query.isEmpty() || query.length() > 200) {
+      throw new BadRequestException("q is 1-200 characters.");
+    }
+    java.nio.file.Path root = root(id);
+    java.nio.file.Path folder = resolve(root, path);
+    StreamingOutput body = out -> search.search(root, folder, query, limit, out);
+    return Response.ok(body, "application/x-ndjson").build();
+  }
+
+  private java.nio.file.Path root(String id) {
+    return workspaces.folder(workspaces.open(caller, id));
+  }
+
+  private java.nio.file.Path resolve(java.nio.file.Path root, String path) {
+    try {
+      return WorkspacePaths.resolve(root, path);
+    } catch (ProblemException e) {
+      counters.count(Reason.BAD_PATH);
+      Log.infof("Refused path from %s: %s", caller.user(), e.getMessage());
+      throw e;
+    }
+  }
+
+  private static String unquoted(String etag) {
+    return etag.substring(1, etag.length() - 1);
+  }
+
+  private static ProblemException rangeNotSatisfiable(FileVersion version, String detail) {
+    return new ProblemException(416, "range-not-satisfiable", "Range Not Satisfiable", detail)
+        .header("Content-Range", "bytes */" + version.size());
+  }
+}

@@ -1,0 +1,128 @@
+package dev.aicoder.gateway.security;
+
+import dev.aicoder.auth.InvalidTokenException;
+import dev.aicoder.auth.TokenClaims;
+import dev.aicoder.common.Problem;
+import dev.aicoder.gateway.security.SecurityCounters.Reason;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Every API request passes here: the bearer token is verified (except on the few public routes),
+ * then the per-address and per-user limits and the token's revocation are checked in one Redis
+ * round trip. What it decides is available to resources through {@link Caller}.
+ */
+public class AuthFilter {
+
+  private static final Set<String> PUBLIC = Set.of("/api/auth/login", "/api/status", "/health");
+
+  private final SigningKeys keys;
+  private final RequestGate gate;
+  private final Caller caller;
+  private final SecurityCounters counters;
+
+  AuthFilter(SigningKeys keys, RequestGate gate, Caller caller, SecurityCounters counters) {
+    this.keys = keys;
+    this.gate = gate;
+    this.caller = caller;
+    this.counters = counters;
+  }
+
+  @ServerRequestFilter
+  public Uni<Response> authenticate(ContainerRequestContext context, HttpServerRequest request) {
+    String path = request.path();
+    String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    boolean isPublic = PUBLIC.contains(path);
+    String token = bearer(context.getHeaderString(HttpHeaders.AUTHORIZATION));
+    TokenClaims claims = null;
+    if (token != null && !isPublic) {
+      try {
+        claims = keys.current().tokens().verify(token);
+      } catch (InvalidTokenException e) {
+        counters.count(Reason.BAD_TOKEN);
+        return Uni.createFrom().item(unauthorized("The access token is invalid or has expired."));
+      } catch (RuntimeException e) {
+        Log.warnf("Cannot verify tokens: %s", e.getMessage());
+        return Uni.createFrom().item(unavailable());
+      }
+    } else if (!isPublic) {
+      return Uni.createFrom()
+          .item(unauthorized("Sign in first: send Authorization: Bearer <token>."));
+    }
+    TokenClaims verified = claims;
+    long now = System.currentTimeMillis();
+    return gate.admit(ip, verified, now)
+        .map(
+            verdict ->
+                switch (verdict) {
+                  case OK -> {
+                    caller.set(verified, ip);
+                    yield null;
+                  }
+                  case REVOKED -> {
+                    counters.count(Reason.BAD_TOKEN);
+                    yield unauthorized("This token was signed out; sign in again.");
+                  }
+                  case LIMITED -> {
+                    counters.count(Reason.RATE_LIMITED);
+                    yield tooManyRequests(
+                        gate.retryAfterSeconds(now), "Too many requests; slow down.");
+                  }
+                })
+        .onFailure()
+        .recoverWithItem(
+            e -> {
+              Log.warnf("Request gate unavailable: %s", e.getMessage());
+              return unavailable();
+            });
+  }
+
+  private static String bearer(String header) {
+    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = header.substring(7).trim();
+    return token.isEmpty() || token.length() > 8192 ? null : token;
+  }
+
+  static Response unauthorized(String detail) {
+    return Response.status(401)
+        .type(Problem.MEDIA_TYPE)
+        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+        .entity(Problem.of("unauthorized", "Unauthorized", 401, detail))
+        .build();
+  }
+
+  /** A 429 problem with {@code Retry-After}. */
+  public static Response tooManyRequests(long retryAfterSeconds, String detail) {
+    return Response.status(429)
+        .type(Problem.MEDIA_TYPE)
+        .header("Retry-After", Long.toString(retryAfterSeconds))
+        .entity(
+            Problem.of(
+                "rate-limited",
+                "Too Many Requests",
+                429,
+                detail + " Retry after " + retryAfterSeconds + " s."))
+        .build();
+  }
+
+  private static Response unavailable() {
+    return Response.status(503)
+        .type(Problem.MEDIA_TYPE)
+        .header("Retry-After", "5")
+        .entity(
+            Problem.of(
+                "redis-unavailable",
+                "Service Unavailable",
+                503,
+                "The gateway cannot reach Redis; try again shortly."))
+        .build();
+  }
+}

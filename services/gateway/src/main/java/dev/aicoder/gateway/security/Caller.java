@@ -1,0 +1,47 @@
+package dev.aicoder.gateway.security;
+
+import dev.aicoder.auth.TokenClaims;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.NotAuthorizedException;
+
+/** Who made the current request, filled in by {@link AuthFilter}. */
+@RequestScoped
+public class Caller {
+
+  private TokenClaims claims;
+  private String ip;
+
+  void set(TokenClaims claims, String ip) {
+    this.claims = claims;
+    this.ip = ip;
+  }
+
+  /** The verified token of the request; there always is one on a non-public route. */
+  public TokenClaims claims() {
+    if (claims == null) {
+      throw new NotAuthorizedException("Sign in first.", "Bearer");
+    }
+    return claims;
+  }
+
+  public String user() {
+    return claims().user();
+  }
+
+  public boolean isAdmin() {
+    return claims().isAdmin();
+  }
+
+  /** The client's address (the proxy's, unless forwarded headers are trusted). */
+  public String ip() {
+    return ip;
+  }
+
+  /** Refuses the request unless the caller is an admin. */
+  public void requireAdmin() {
+    if (!isAdmin()) {
+      throw new ForbiddenException("Only an admin may do this.");
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.aicoder.gateway.service;
+
+import dev.aicoder.gateway.Account;
+import dev.aicoder.gateway.GatewayKeys;
+import dev.aicoder.gateway.Team;
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.hash.HashCommands;
+import io.quarkus.redis.datasource.set.SetCommands;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.NotFoundException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Users and teams, stored in Redis. Passwords are kept only as bcrypt hashes. */
+@ApplicationScoped
+public class AccountStore {
+
+  public static final Set<String> ROLES = Set.of("admin", "member");
+
+  /**
+   * Compared against when the user does not exist, so a wrong name costs as much as a wrong
+   * password.
+   */
+  private static final String DUMMY_HASH = BcryptUtil.bcryptHash(UUID.randomUUID().toString());
+
+  private final HashCommands<String, String, String> hashes;
+  private final SetCommands<String, String> sets;
+
+  AccountStore(RedisDataSource redis) {
+    this.hashes = redis.hash(String.class);
+    this.sets = redis.set(String.class);
+  }
+
+  /** Creates a user; 409 when the name is taken. */
+  public Account create(String username, String password, String role) {
+    Names.username(username);
+    checkPassword(password);
+    if (role == null || !ROLES.contains(role)) {
+      throw new BadRequestException("role must be 'admin' or 'member'.");
+    }
+    long now = System.currentTimeMillis();
+    String key = GatewayKeys.account(username);
+    if (!hashes.hsetnx(key, "username", username)) {
+      throw new ClientErrorException("The user " + username + " already exists.", 409);
+    }
+    hashes.hset(
+        key,
+        Map.of("password", BcryptUtil.bcryptHash(password), "role", role, "createdAt", "" + now));
+    sets.sadd(GatewayKeys.ACCOUNTS, username);
+    return new Account(username, role, now);
+  }
+
+  /** The account when the password is right. Takes a bcrypt comparison's time either way. */
+  public Optional<Account> verify(String username, String password) {
+    Map<String, String> fields =
+        username == null ? Map.of() : hashes.hgetall(GatewayKeys.account(username));
+    String hash = fields.get("password");
+    boolean matches =
+        BcryptUtil.matches(password == null ? "" : password, hash == null ? DUMMY_HASH : hash);
+    return matches && hash != null ? Optional.of(toAccount(fields)) : Optional.empty();
+  }
+
+  public Optional<Account> find(String username) {
+    Map<String, String> fields = hashes.hgetall(GatewayKeys.account(username));
+    return fields.containsKey("password") ? Optional.of(toAccount(fields)) : Optional.empty();
+  }
+
+  /** Whether any admin exists. */
+  public boolean anyAdmin() {
+    for (String user : sets.smembers(GatewayKeys.ACCOUNTS)) {
+      if ("admin".equals(hashes.hget(GatewayKeys.account(user), "role"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public Team createTeam(String name) {
+    String cleanName = Names.displayName(name, "team");
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    long now = System.currentTimeMillis();
+    hashes.hset(GatewayKeys.team(id), Map.of("id", id, "name", cleanName, "createdAt", "" + now));
+    sets.sadd(GatewayKeys.TEAMS, id);
+    return new Team(id, cleanName, now);
+  }
+
+  public Team team(String teamId) {
+    Map<String, String> fields = hashes.hgetall(GatewayKeys.team(Names.id(teamId, "team")));
+    if (!fields.containsKey("id")) {
+      throw new NotFoundException("No team " + teamId + ".");
+    }
+    return new Team(fields.get("id"), fields.get("name"), Long.parseLong(fields.get("createdAt")));
+  }
+
+  public void addMember(String teamId, String username) {
+    team(teamId);
+    if (find(Names.username(username)).isEmpty()) {
+      throw new NotFoundException("No user " + username + ".");
+    }
+    sets.sadd(GatewayKeys.teamMembers(teamId), username);
+    sets.sadd(GatewayKeys.accountTeams(username), teamId);
+  }
+
+  public boolean isMember(String teamId, String username) {
+    return sets.sismember(GatewayKeys.teamMembers(teamId), username);
+  }
+
+  /** The teams a user belongs to, by name. */
+  public List<Team> teamsOf(String username) {
+    List<Team> teams = new ArrayList<>();
+    for (String id : sets.smembers(GatewayKeys.accountTeams(username))) {
+      teams.add(team(id));
+    }
+    teams.sort(java.util.Comparator.comparing(Team::name));
+    return teams;
+  }
+
+  private static void checkPassword(String password) {
+    if (password == null || password.length() < 8 || password.length() > 256) {
+      throw new BadRequestException("A password is 8-256 characters.");
+    }
+  }
+
+  private static Account toAccount(Map<String, String> fields) {
+    return new Account(
+        fields.get("username"), fields.get("role"), Long.parseLong(fields.get("createdAt")));
+  }
+}

@@ -1,0 +1,140 @@
+package dev.aicoder.gateway.service;
+
+import dev.aicoder.common.ProblemException;
+import dev.aicoder.gateway.GatewayKeys;
+import dev.aicoder.gateway.Team;
+import dev.aicoder.gateway.Workspace;
+import dev.aicoder.gateway.config.GatewayConfig;
+import dev.aicoder.gateway.security.Caller;
+import dev.aicoder.gateway.security.SecurityCounters;
+import dev.aicoder.gateway.security.SecurityCounters.Reason;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.hash.HashCommands;
+import io.quarkus.redis.datasource.set.SetCommands;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Workspaces and who may open them: members of the workspace's team. */
+@ApplicationScoped
+public class WorkspaceStore {
+
+  private final HashCommands<String, String, String> hashes;
+  private final SetCommands<String, String> sets;
+  private final AccountStore accounts;
+  private final SecurityCounters counters;
+  private final Path root;
+  private final Map<String, Workspace> known = new ConcurrentHashMap<>();
+
+  WorkspaceStore(
+      RedisDataSource redis,
+      AccountStore accounts,
+      SecurityCounters counters,
+      GatewayConfig config) {
+    this.hashes = redis.hash(String.class);
+    this.sets = redis.set(String.class);
+    this.accounts = accounts;
+    this.counters = counters;
+    this.root = config.workspaceRoot().toAbsolutePath().normalize();
+  }
+
+  /** Creates a workspace for a team the caller belongs to (admins: any team). */
+  public Workspace create(Caller caller, String name, String teamId) {
+    Team team = accounts.team(teamId);
+    if (!caller.isAdmin() && !accounts.isMember(team.id(), caller.user())) {
+      counters.count(Reason.FORBIDDEN);
+      throw new ProblemException(
+          403, "forbidden", "Forbidden", "You are not a member of team " + team.id() + ".");
+    }
+    String id = UUID.randomUUID().toString().substring(0, 13);
+    Workspace workspace =
+        new Workspace(
+            id, Names.displayName(name, "workspace"), team.id(), System.currentTimeMillis());
+    try {
+      Files.createDirectories(root.resolve(id));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the workspace folder under " + root, e);
+    }
+    hashes.hset(
+        GatewayKeys.workspace(id),
+        Map.of(
+            "id", id,
+            "name", workspace.name(),
+            "teamId", team.id(),
+            "createdAt", Long.toString(workspace.createdAtMs())));
+    sets.sadd(GatewayKeys.teamWorkspaces(team.id()), id);
+    return workspace;
+  }
+
+  /** The workspaces of the caller's teams, by name. */
+  public List<Workspace> listFor(Caller caller) {
+    List<Workspace> result = new ArrayList<>();
+    for (Team team : accounts.teamsOf(caller.user())) {
+      for (String id : sets.smembers(GatewayKeys.teamWorkspaces(team.id()))) {
+        find(id).ifPresent(result::add);
+      }
+    }
+    result.sort(Comparator.comparing(Workspace::name).thenComparing(Workspace::id));
+    return result;
+  }
+
+  /**
+   * The workspace if the caller is a member of its team. A stranger gets the same 404 as for a
+   * workspace that does not exist, so ids cannot be probed.
+   */
+  public Workspace open(Caller caller, String workspaceId) {
+    Workspace workspace =
+        find(Names.id(workspaceId, "workspace")).orElseThrow(() -> notFound(workspaceId));
+    if (!accounts.isMember(workspace.teamId(), caller.user())) {
+      counters.count(Reason.FORBIDDEN);
+      throw notFound(workspaceId);
+    }
+    return workspace;
+  }
+
+  /** The real path of a workspace's folder, created if missing. */
+  public Path folder(Workspace workspace) {
+    try {
+      Path folder = root.resolve(workspace.id());
+      Files.createDirectories(folder);
+      return folder.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open the workspace folder", e);
+    }
+  }
+
+  /**
+   * A workspace never changes team, so found ones are remembered (one Redis call less a file read).
+   */
+  private Optional<Workspace> find(String id) {
+    Workspace cached = known.get(id);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Map<String, String> f = hashes.hgetall(GatewayKeys.workspace(id));
+    if (!f.containsKey("id")) {
+      return Optional.empty();
+    }
+    Workspace workspace =
+        new Workspace(
+            f.get("id"), f.get("name"), f.get("teamId"), Long.parseLong(f.get("createdAt")));
+    if (this.known.size() < 10_000) {
+      this.known.put(id, workspace);
+    }
+    return Optional.of(workspace);
+  }
+
+  private static ProblemException notFound(String id) {
+    return new ProblemException(
+        404, "workspace-not-found", "Not Found", "No workspace " + id + " that you can open.");
+  }
+}
