@@ -24,6 +24,8 @@ if count > tonumber(ARGV[4]) then
 end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 redis.call('RPUSH', KEYS[4], ARGV[6])
+-- Messages ever appended: with the list's length it gives each message a stable index for paging.
+redis.call('HINCRBY', KEYS[1], 'appended', 1)
 redis.call('LTRIM', KEYS[4], -tonumber(ARGV[8]), -1)
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[5])
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[10])

@@ -46,7 +46,11 @@ public final class Keys {
     return "aicoder:rl:prompt:" + userId + ":" + minute;
   }
 
-  /** Hash of a conversation: owner, title, timestamps. */
+  /**
+   * Hash of a conversation: owner, title, team (when shared), createdAt, updatedAt, and appended
+   * (messages ever appended, so a message's index survives trimming: the list's first element is
+   * number {@code appended - LLEN}).
+   */
   public static String conversation(String conversationId) {
     return "aicoder:conv:" + conversationId;
   }

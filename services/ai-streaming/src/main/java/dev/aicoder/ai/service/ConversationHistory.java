@@ -54,8 +54,10 @@ public class ConversationHistory {
     String key = Keys.messages(conversationId);
     lists.rpush(key, answer.toJson());
     lists.ltrim(key, -ChatMessage.MAX_PER_CONVERSATION, -1);
-    redis
-        .hash(String.class)
-        .hset(Keys.conversation(conversationId), "updatedAt", Long.toString(answer.createdAtMs()));
+    var hashes = redis.hash(String.class);
+    String conversation = Keys.conversation(conversationId);
+    hashes.hset(conversation, "updatedAt", Long.toString(answer.createdAtMs()));
+    // Messages ever appended: with the list's length it gives each message a stable index.
+    hashes.hincrby(conversation, "appended", 1);
   }
 }

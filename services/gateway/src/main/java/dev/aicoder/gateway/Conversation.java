@@ -1,0 +1,9 @@
+package dev.aicoder.gateway;
+
+/**
+ * A conversation as listed to its owner or team.
+ *
+ * @param team the team it is shared with, or null
+ */
+public record Conversation(
+    String id, String title, String owner, String team, long createdAt, long updatedAt) {}
