@@ -61,6 +61,15 @@ else
     dev.aicoder.localredis.LocalRedisMain "$REDIS_PORT"
 fi
 
+# The gateway refuses to start without a first admin; make one up for this local run.
+export AI_CODER_ADMIN_USER=${AI_CODER_ADMIN_USER:-admin}
+if [[ -z ${AI_CODER_ADMIN_PASSWORD:-} ]]; then
+  AI_CODER_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  export AI_CODER_ADMIN_PASSWORD
+  shown_password=1
+fi
+export AI_CODER_WORKSPACE_ROOT=${AI_CODER_WORKSPACE_ROOT:-$PWD/$RUN_DIR/workspaces}
+
 started=$(date +%s%N)
 for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}
@@ -99,6 +108,9 @@ elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 
 echo
 echo "AI-Coder is ready in ${elapsed_ms} ms: open http://localhost:8080"
+if [[ -n ${shown_password:-} ]]; then
+  echo "Sign in as $AI_CODER_ADMIN_USER with password $AI_CODER_ADMIN_PASSWORD (made up for this run)"
+fi
 while read -r pid name; do
   printf '  %-15s pid %-7s RSS %s MiB\n' "$name" "$pid" "$(($(ps -o rss= -p "$pid") / 1024))"
 done <"$PID_FILE"

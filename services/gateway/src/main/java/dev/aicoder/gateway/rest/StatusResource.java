@@ -6,12 +6,15 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Health of the gateway and of the whole product. */
-@Path("/")
+/**
+ * Health of the whole product. The class path is the full route: JAX-RS matches the most specific
+ * class path first, so a method under a class at {@code /} would be shadowed by classes at {@code
+ * /api}.
+ */
+@Path("/api/status")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {
 
@@ -22,14 +25,6 @@ public class StatusResource {
   }
 
   @GET
-  @Path("health")
-  @Operation(summary = "Liveness of the gateway itself")
-  public Map<String, String> health() {
-    return Map.of("status", "UP");
-  }
-
-  @GET
-  @Path("api/status")
   @Operation(summary = "Every service and Redis: status, version and response time")
   public CompletionStage<StatusReport> status() {
     return status.check();

@@ -78,8 +78,10 @@ public class AuthFilter {
         .onFailure()
         .recoverWithItem(
             e -> {
-              Log.warnf("Request gate unavailable: %s", e.getMessage());
-              return unavailable();
+              // Health and sign-in must answer while Redis is down (status reports it); signed-in
+              // routes must not, as revocation cannot be checked.
+              Log.debugf("Request gate unavailable: %s", e.getMessage());
+              return isPublic ? null : unavailable();
             });
   }
 

@@ -23,6 +23,8 @@ public class SigningKeys {
       "if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end"
           + " return redis.call('HGETALL', KEYS[1])";
 
+  private static final long RECHECK_MS = 60_000;
+
   private final RedisDataSource redis;
   private volatile Loaded loaded;
 
@@ -33,10 +35,18 @@ public class SigningKeys {
   /** The key and a verifier for it. */
   public Loaded current() {
     Loaded now = loaded;
-    if (now == null) {
+    if (now == null || System.currentTimeMillis() - now.loadedAtMs() > RECHECK_MS) {
       synchronized (this) {
-        if (loaded == null) {
-          loaded = load();
+        if (loaded == now) {
+          try {
+            loaded =
+                load(now == null ? SigningKey.generate(System.currentTimeMillis()) : now.key());
+          } catch (RuntimeException e) {
+            if (now == null) {
+              throw e;
+            }
+            Log.warnf("Could not re-check the signing key in Redis: %s", e.getMessage());
+          }
         }
         now = loaded;
       }
@@ -44,8 +54,7 @@ public class SigningKeys {
     return now;
   }
 
-  private Loaded load() {
-    SigningKey fresh = SigningKey.generate(System.currentTimeMillis());
+  private Loaded load(SigningKey fresh) {
     List<String> args = new ArrayList<>(List.of("EVAL", CREATE_ONCE, "1", AuthKeys.SIGNING_KEY));
     fresh.toFields().forEach((k, v) -> args.addAll(List.of(k, v)));
     var reply = redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new));
@@ -54,12 +63,14 @@ public class SigningKeys {
       fields.put(reply.get(i).toString(), reply.get(i + 1).toString());
     }
     SigningKey key = SigningKey.fromFields(fields, true);
-    if (key.id().equals(fresh.id())) {
-      Log.infof("Created the token signing key %s", key.id());
+    Loaded current = loaded;
+    if (current != null && current.key().id().equals(key.id())) {
+      return new Loaded(current.key(), current.tokens(), System.currentTimeMillis());
     }
-    return new Loaded(key, new Tokens(key));
+    Log.infof("Signing tokens with key %s", key.id());
+    return new Loaded(key, new Tokens(key), System.currentTimeMillis());
   }
 
-  /** A signing key with its verifier. */
-  public record Loaded(SigningKey key, Tokens tokens) {}
+  /** A signing key with its verifier, and when it was last checked against Redis. */
+  public record Loaded(SigningKey key, Tokens tokens, long loadedAtMs) {}
 }

@@ -19,7 +19,7 @@ public class AdminBootstrap {
 
   private final AccountStore accounts;
   private final GatewayConfig.Auth auth;
-  private volatile boolean done;
+  private boolean generated;
 
   AdminBootstrap(AccountStore accounts, GatewayConfig config) {
     this.accounts = accounts;
@@ -41,30 +41,25 @@ public class AdminBootstrap {
     }
   }
 
-  /** Creates the configured (or, in dev, a generated) admin if no such account exists yet. */
-  public void ensureAdmin() {
-    if (done) {
-      return;
-    }
-    synchronized (this) {
-      if (done) {
-        return;
+  /**
+   * Creates the configured (or, in dev, a generated) admin if no such account exists. Called on
+   * each sign-in too, so an admin lost with a wiped Redis comes back.
+   */
+  public synchronized void ensureAdmin() {
+    if (auth.adminUser().isPresent() && auth.adminPassword().isPresent()) {
+      String user = auth.adminUser().get();
+      if (accounts.find(user).isEmpty()) {
+        accounts.create(user, auth.adminPassword().get(), "admin");
+        Log.infof("Created the admin account %s from AI_CODER_ADMIN_USER", user);
       }
-      if (auth.adminUser().isPresent() && auth.adminPassword().isPresent()) {
-        String user = auth.adminUser().get();
-        if (accounts.find(user).isEmpty()) {
-          accounts.create(user, auth.adminPassword().get(), "admin");
-          Log.infof("Created the admin account %s from AI_CODER_ADMIN_USER", user);
-        }
-      } else if (!accounts.anyAdmin()) {
-        String password = randomPassword();
-        accounts.create("admin", password, "admin");
-        Log.warnf(
-            "No admin configured: created user 'admin' with password %s (shown once; set"
-                + " AI_CODER_ADMIN_USER and AI_CODER_ADMIN_PASSWORD to choose your own)",
-            password);
-      }
-      done = true;
+    } else if (!generated && !accounts.anyAdmin()) {
+      String password = randomPassword();
+      accounts.create("admin", password, "admin");
+      generated = true;
+      Log.warnf(
+          "No admin configured: created user 'admin' with password %s (shown once; set"
+              + " AI_CODER_ADMIN_USER and AI_CODER_ADMIN_PASSWORD to choose your own)",
+          password);
     }
   }
 

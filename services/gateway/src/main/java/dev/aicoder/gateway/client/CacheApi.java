@@ -1,0 +1,21 @@
+package dev.aicoder.gateway.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** The cache service's REST API. */
+@RegisterRestClient(configKey = "cache")
+@Path("/api/cache")
+interface CacheApi {
+
+  @GET
+  @Path("stats")
+  JsonNode stats();
+
+  @POST
+  @Path("clear")
+  JsonNode clear();
+}

@@ -1,0 +1,16 @@
+package dev.aicoder.gateway.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** The metrics service's REST API. */
+@RegisterRestClient(configKey = "metrics")
+@Path("/api")
+interface MetricsApi {
+
+  @GET
+  @Path("performance")
+  JsonNode performance();
+}

@@ -1,0 +1,51 @@
+package dev.aicoder.gateway.rest;
+
+import static dev.aicoder.gateway.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.aicoder.gateway.Api;
+import dev.aicoder.localredis.LocalRedisResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(RateLimitTest.TightLimits.class)
+@QuarkusTestResource(LocalRedisResource.class)
+class RateLimitTest {
+
+  /** Ten requests per user in a three-second window. */
+  public static class TightLimits implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "aicoder.gateway.limits.requests-per-user", "10",
+          "aicoder.gateway.limits.window", "3s");
+    }
+  }
+
+  @Test
+  void tooManyRequestsAnswer429WithRetryAfterAndRecover() {
+    String token = Api.newMember("busy");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> as(token).get("/api/me").statusCode() == 429);
+    Response limited = as(token).get("/api/me");
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 3);
+    assertThat(limited.jsonPath().getString("type")).isEqualTo("/problems/rate-limited");
+    // Another user is not affected.
+    assertThat(as(Api.newMember("calm")).get("/api/me").statusCode()).isEqualTo(200);
+    // The next window lets the first user in again.
+    await()
+        .atMost(Duration.ofSeconds(8))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> as(token).get("/api/me").statusCode() == 200);
+  }
+}
