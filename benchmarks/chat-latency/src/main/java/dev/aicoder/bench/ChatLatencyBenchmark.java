@@ -1,6 +1,7 @@
 package dev.aicoder.bench;
 
 import dev.aicoder.fakellm.FakeLlm;
+import dev.aicoder.fakellm.TestTokens;
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import java.net.URI;
@@ -36,6 +37,8 @@ public final class ChatLatencyBenchmark {
 
   public static void main(String[] args) throws Exception {
     URI ws = URI.create(args[0]);
+    // chat-websocket verifies tokens with the key published in Redis (the gateway's job in prod).
+    TestTokens.publish("127.0.0.1", Integer.getInteger("redis.port", 6391));
     String model = args[1];
     int tokens = Integer.parseInt(args[2]);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -153,7 +156,7 @@ public final class ChatLatencyBenchmark {
         };
     http.newWebSocketBuilder()
         .subprotocols(FrameCodec.JSON)
-        .buildAsync(URI.create(ws + "?access_token=" + user), listener)
+        .buildAsync(URI.create(ws + "?access_token=" + TestTokens.of(user)), listener)
         .thenAccept(
             socket -> {
               timing[0] = new Timing(System.nanoTime());

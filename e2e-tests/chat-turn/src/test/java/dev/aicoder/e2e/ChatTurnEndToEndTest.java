@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aicoder.fakellm.FakeLlm;
 import dev.aicoder.fakellm.Script;
+import dev.aicoder.fakellm.TestTokens;
 import dev.aicoder.fakellm.WsClient;
 import dev.aicoder.localredis.LocalRedis;
 import dev.aicoder.protocol.Frame;
@@ -33,6 +34,7 @@ class ChatTurnEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     redis = LocalRedis.startOnFreePort();
+    TestTokens.publish("127.0.0.1", redis.port());
     model = FakeLlm.start(new Script(50, 10, 50));
     Map<String, String> common =
         Map.of(
@@ -64,7 +66,9 @@ class ChatTurnEndToEndTest {
 
   private static WsClient client() {
     return WsClient.connect(
-        URI.create("http://localhost:" + chat.port + "/"), "e2e-user", FrameCodec.JSON);
+        URI.create("http://localhost:" + chat.port + "/"),
+        TestTokens.of("e2e-user"),
+        FrameCodec.JSON);
   }
 
   private static Frame.Prompt prompt(String text) {

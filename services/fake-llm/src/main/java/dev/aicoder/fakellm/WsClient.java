@@ -37,8 +37,9 @@ public final class WsClient implements AutoCloseable {
             .join();
   }
 
-  public static WsClient connect(URI base, String user, String subprotocol) {
-    String query = user == null ? "" : "?access_token=" + user;
+  /** Connects to {@code /ws/chat} with an access token (see {@link TestTokens}), or none. */
+  public static WsClient connect(URI base, String token, String subprotocol) {
+    String query = token == null ? "" : "?access_token=" + token;
     URI ws = URI.create(base.toString().replaceFirst("^http", "ws")).resolve("/ws/chat" + query);
     return new WsClient(ws, subprotocol);
   }

@@ -4,6 +4,7 @@ import dev.aicoder.chat.Session;
 import dev.aicoder.chat.config.ChatConfig;
 import dev.aicoder.chat.service.ChatService;
 import dev.aicoder.chat.service.Sessions;
+import dev.aicoder.chat.service.TokenCheck;
 import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
@@ -34,9 +35,16 @@ public class ChatEndpoint {
   private final ChatConfig config;
   private final MeterRegistry metrics;
   private final Sessions sessions;
+  private final TokenCheck tokens;
 
-  ChatEndpoint(ChatService chat, Sessions sessions, ChatConfig config, MeterRegistry metrics) {
+  ChatEndpoint(
+      ChatService chat,
+      Sessions sessions,
+      TokenCheck tokens,
+      ChatConfig config,
+      MeterRegistry metrics) {
     this.chat = chat;
+    this.tokens = tokens;
     this.sessions = sessions;
     this.config = config;
     this.metrics = metrics;
@@ -44,9 +52,10 @@ public class ChatEndpoint {
 
   @OnOpen
   public void onOpen(WebSocketConnection connection) {
-    String userId = Identity.userId(connection.handshakeRequest());
+    String token = Identity.token(connection.handshakeRequest());
+    String userId = token == null ? null : tokens.userOf(token);
     if (userId == null) {
-      close(connection, 1008, "missing or invalid access_token");
+      close(connection, 1008, "missing, invalid, expired or signed-out access_token");
       return;
     }
     boolean binary = FrameCodec.MSGPACK.equals(Identity.subprotocol(connection.handshakeRequest()));

@@ -3,11 +3,9 @@ package dev.aicoder.chat.endpoint;
 import io.quarkus.websockets.next.HandshakeRequest;
 
 /**
- * Who a connection is, decided once at the handshake. The bearer token rides in {@code
- * access_token} (RFC 6750 section 2.3) and is never logged.
- *
- * <p>Until the gateway issues signed tokens, the token is taken as the user id itself; verifying a
- * signed token replaces {@link #userId} and nothing else.
+ * What the handshake says about a connection. The bearer token rides in {@code access_token} (RFC
+ * 6750 section 2.3, as browsers cannot set headers on a WebSocket) and is never logged; {@link
+ * dev.aicoder.chat.service.TokenCheck} verifies it.
  */
 final class Identity {
 
@@ -15,8 +13,8 @@ final class Identity {
 
   private Identity() {}
 
-  /** The user id, or null when the connection carries no usable token. */
-  static String userId(HandshakeRequest request) {
+  /** The access token, or null when the connection carries none that could be valid. */
+  static String token(HandshakeRequest request) {
     String token = request.query() == null ? null : param(request.query(), "access_token");
     if (token == null
         || token.isBlank()

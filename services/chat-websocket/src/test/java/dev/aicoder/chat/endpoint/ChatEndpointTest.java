@@ -3,6 +3,7 @@ package dev.aicoder.chat.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aicoder.chat.FakeWorker;
+import dev.aicoder.fakellm.TestTokens;
 import dev.aicoder.fakellm.WsClient;
 import dev.aicoder.localredis.LocalRedisResource;
 import dev.aicoder.protocol.ErrorCode;
@@ -25,6 +26,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTest
 @QuarkusTestResource(LocalRedisResource.class)
 class ChatEndpointTest {
+
+  /** Tokens are signed with the test key, published where the gateway would publish its own. */
+  @org.junit.jupiter.api.BeforeEach
+  void publishSigningKey() {
+    TestTokens.publish("localhost", LocalRedisResource.redis().port());
+  }
 
   @TestHTTPResource("/")
   URI base;
@@ -49,7 +56,7 @@ class ChatEndpointTest {
   @ParameterizedTest
   @ValueSource(strings = {FrameCodec.JSON, FrameCodec.MSGPACK})
   void promptStreamsBackInOrderAndEndsWithDone(String subprotocol) throws Exception {
-    try (WsClient client = WsClient.connect(base, "alice", subprotocol)) {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("alice"), subprotocol)) {
       client.send(new Frame.Prompt(newId(), "m1", "hello", null));
       Frame.Accepted accepted = client.next(Frame.Accepted.class);
       assertThat(worker().requests(accepted.turnId())).isEqualTo(1);
@@ -75,8 +82,8 @@ class ChatEndpointTest {
   @Test
   void everyViewerOfAConversationGetsTheSameEvents() throws Exception {
     String conversation = newId();
-    try (WsClient a = WsClient.connect(base, "bob", FrameCodec.JSON);
-        WsClient b = WsClient.connect(base, "bob", FrameCodec.MSGPACK)) {
+    try (WsClient a = WsClient.connect(base, TestTokens.of("bob"), FrameCodec.JSON);
+        WsClient b = WsClient.connect(base, TestTokens.of("bob"), FrameCodec.MSGPACK)) {
       join(b, conversation); // the join is done
       a.send(new Frame.Prompt(conversation, "m1", "hi", null));
       String turnId = a.next(Frame.Accepted.class).turnId();
@@ -96,7 +103,7 @@ class ChatEndpointTest {
   void resumeAfterADroppedConnectionLosesAndRepeatsNothing() throws Exception {
     String conversation = newId();
     String turnId;
-    try (WsClient first = WsClient.connect(base, "carol", FrameCodec.JSON)) {
+    try (WsClient first = WsClient.connect(base, TestTokens.of("carol"), FrameCodec.JSON)) {
       first.send(new Frame.Prompt(conversation, "m1", "tell me", null));
       turnId = first.next(Frame.Accepted.class).turnId();
       worker().deltas(turnId, 1, 7);
@@ -105,7 +112,7 @@ class ChatEndpointTest {
       }
     } // the connection drops here
     worker().deltas(turnId, 8, 12);
-    try (WsClient second = WsClient.connect(base, "carol", FrameCodec.JSON)) {
+    try (WsClient second = WsClient.connect(base, TestTokens.of("carol"), FrameCodec.JSON)) {
       second.send(new Frame.Resume(turnId, 7));
       for (int seq = 8; seq <= 12; seq++) {
         assertThat(second.next(Frame.Delta.class).seq()).isEqualTo(seq);
@@ -122,8 +129,8 @@ class ChatEndpointTest {
   @Test
   void aViewerThatJoinedMidTurnCanResumeFromTheStart() throws Exception {
     String conversation = newId();
-    try (WsClient author = WsClient.connect(base, "kate", FrameCodec.JSON);
-        WsClient late = WsClient.connect(base, "kate", FrameCodec.JSON)) {
+    try (WsClient author = WsClient.connect(base, TestTokens.of("kate"), FrameCodec.JSON);
+        WsClient late = WsClient.connect(base, TestTokens.of("kate"), FrameCodec.JSON)) {
       author.send(new Frame.Prompt(conversation, "m1", "hello", null));
       String turnId = author.next(Frame.Accepted.class).turnId();
       worker().deltas(turnId, 1, 3);
@@ -148,7 +155,7 @@ class ChatEndpointTest {
   @Test
   void theSameClientMessageTwiceMakesOneTurn() throws Exception {
     String conversation = newId();
-    try (WsClient client = WsClient.connect(base, "dave", FrameCodec.JSON)) {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("dave"), FrameCodec.JSON)) {
       client.send(new Frame.Prompt(conversation, "same", "once", null));
       String first = client.next(Frame.Accepted.class).turnId();
       client.send(new Frame.Prompt(conversation, "same", "once", null));
@@ -161,7 +168,8 @@ class ChatEndpointTest {
   @Test
   void theClientIsToldWhenNoWorkerHasAFreeSlot() throws Exception {
     String now = Long.toString(System.currentTimeMillis());
-    try (WsClient client = WsClient.connect(base, "queue-watcher", FrameCodec.JSON)) {
+    try (WsClient client =
+        WsClient.connect(base, TestTokens.of("queue-watcher"), FrameCodec.JSON)) {
       redis.hash(String.class).hset(Keys.WORKERS, Map.of("busy-worker", "0:" + now));
       client.send(new Frame.Prompt(newId(), "m1", "wait for me", null));
       assertThat(client.next(Frame.Accepted.class).queued()).isTrue();
@@ -176,7 +184,7 @@ class ChatEndpointTest {
 
   @Test
   void cancelMarksTheTurnForItsWorker() throws Exception {
-    try (WsClient client = WsClient.connect(base, "erin", FrameCodec.JSON)) {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("erin"), FrameCodec.JSON)) {
       client.send(new Frame.Prompt(newId(), "m1", "long", null));
       String turnId = client.next(Frame.Accepted.class).turnId();
       client.send(new Frame.Cancel(turnId));
@@ -188,7 +196,7 @@ class ChatEndpointTest {
 
   @Test
   void badFramesGetErrorsAndTheConnectionSurvives() throws Exception {
-    try (WsClient client = WsClient.connect(base, "frank", FrameCodec.JSON)) {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("frank"), FrameCodec.JSON)) {
       client.sendText("{not json");
       assertThat(client.next(Frame.Error.class).code()).isEqualTo(ErrorCode.MALFORMED_FRAME);
       client.sendText("{\"type\":\"teleport\"}");
@@ -206,8 +214,8 @@ class ChatEndpointTest {
   @Test
   void someoneElsesConversationIsForbidden() throws Exception {
     String conversation = newId();
-    try (WsClient owner = WsClient.connect(base, "gina", FrameCodec.JSON);
-        WsClient other = WsClient.connect(base, "hank", FrameCodec.JSON)) {
+    try (WsClient owner = WsClient.connect(base, TestTokens.of("gina"), FrameCodec.JSON);
+        WsClient other = WsClient.connect(base, TestTokens.of("hank"), FrameCodec.JSON)) {
       join(owner, conversation);
       other.send(new Frame.Join(conversation));
       assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
@@ -226,20 +234,26 @@ class ChatEndpointTest {
 
   @Test
   void oversizeFrameClosesWith1009() throws Exception {
-    try (WsClient client = WsClient.connect(base, "ivan", FrameCodec.JSON)) {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("ivan"), FrameCodec.JSON)) {
       client.sendText("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(300_000) + "\"}");
       assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(1009);
     }
-    try (WsClient client = WsClient.connect(base, "ivan", FrameCodec.JSON)) {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("ivan"), FrameCodec.JSON)) {
       client.send(new Frame.Ping(4));
       assertThat(client.next()).isEqualTo(new Frame.Pong(4));
     }
   }
 
   @Test
-  void aConnectionWithoutATokenIsClosedWith1008() throws Exception {
-    try (WsClient client = WsClient.connect(base, null, FrameCodec.JSON)) {
-      assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+  void aConnectionWithoutAValidTokenIsClosedWith1008() throws Exception {
+    String signedOut = TestTokens.of("leaver");
+    TestTokens.revoke("localhost", LocalRedisResource.redis().port(), signedOut);
+    String forged = TestTokens.of("mallory").replaceFirst("\\.[^.]+\\.", ".e30.");
+    for (String token :
+        java.util.Arrays.asList(null, "alice", forged, TestTokens.expired("old"), signedOut)) {
+      try (WsClient client = WsClient.connect(base, token, FrameCodec.JSON)) {
+        assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+      }
     }
   }
 
@@ -260,7 +274,7 @@ class ChatEndpointTest {
 
   @Test
   void aFloodOfPromptsIsRateLimited() throws Exception {
-    try (WsClient client = WsClient.connect(base, "judy", FrameCodec.JSON)) {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("judy"), FrameCodec.JSON)) {
       String conversation = newId();
       // More than twice the per-minute limit, so a minute boundary mid-flood cannot hide it.
       int flood = 2 * 30 + 10;

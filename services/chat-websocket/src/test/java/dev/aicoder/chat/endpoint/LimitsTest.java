@@ -3,6 +3,7 @@ package dev.aicoder.chat.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aicoder.chat.FakeWorker;
+import dev.aicoder.fakellm.TestTokens;
 import dev.aicoder.fakellm.WsClient;
 import dev.aicoder.localredis.LocalRedisResource;
 import dev.aicoder.protocol.Frame;
@@ -30,6 +31,12 @@ import org.junit.jupiter.api.Test;
 @TestProfile(LimitsTest.SmallLimits.class)
 class LimitsTest {
 
+  /** Tokens are signed with the test key, published where the gateway would publish its own. */
+  @org.junit.jupiter.api.BeforeEach
+  void publishSigningKey() {
+    TestTokens.publish("localhost", LocalRedisResource.redis().port());
+  }
+
   /** Two connections, a short send queue, a fast heartbeat. */
   public static class SmallLimits implements QuarkusTestProfile {
     @Override
@@ -48,17 +55,17 @@ class LimitsTest {
 
   @Test
   void aFullInstanceRefusesWith1013AndAdmitsAgainAfterACloses() throws Exception {
-    try (WsClient first = WsClient.connect(base, "u1", FrameCodec.JSON);
-        WsClient second = WsClient.connect(base, "u2", FrameCodec.JSON)) {
+    try (WsClient first = WsClient.connect(base, TestTokens.of("u1"), FrameCodec.JSON);
+        WsClient second = WsClient.connect(base, TestTokens.of("u2"), FrameCodec.JSON)) {
       first.send(new Frame.Ping(1));
       first.next(Frame.Pong.class);
       second.send(new Frame.Ping(1));
       second.next(Frame.Pong.class);
-      try (WsClient third = WsClient.connect(base, "u3", FrameCodec.JSON)) {
+      try (WsClient third = WsClient.connect(base, TestTokens.of("u3"), FrameCodec.JSON)) {
         assertThat(third.awaitClose(Duration.ofSeconds(10))).isEqualTo(1013);
       }
     }
-    try (WsClient again = WsClient.connect(base, "u4", FrameCodec.JSON)) {
+    try (WsClient again = WsClient.connect(base, TestTokens.of("u4"), FrameCodec.JSON)) {
       again.send(new Frame.Ping(2));
       assertThat(again.next(Frame.Pong.class).ts()).isEqualTo(2);
     }
@@ -67,7 +74,7 @@ class LimitsTest {
   @Test
   void aClientThatStopsReadingIsClosedInsteadOfGrowingMemory() throws Exception {
     double before = closes1013();
-    try (WsClient slow = WsClient.connect(base, "slow", FrameCodec.JSON)) {
+    try (WsClient slow = WsClient.connect(base, TestTokens.of("slow"), FrameCodec.JSON)) {
       slow.stopReading();
       String conversation = UUID.randomUUID().toString();
       slow.send(new Frame.Prompt(conversation, "m1", "flood me", null));
@@ -91,7 +98,9 @@ class LimitsTest {
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("GET /ws/chat?access_token=mute HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+          ("GET /ws/chat?access_token="
+                  + TestTokens.of("mute")
+                  + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
                   + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                   + "Sec-WebSocket-Version: 13\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
