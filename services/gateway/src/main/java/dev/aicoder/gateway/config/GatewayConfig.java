@@ -18,6 +18,9 @@ public interface GatewayConfig {
   @WithDefault("http://localhost:8081")
   String chatWebsocketUrl();
 
+  /** Where /ws/* is proxied to; chat-websocket's URL unless set. */
+  Optional<String> wsProxyTarget();
+
   /** Base URL of the ai-streaming service. */
   @WithDefault("http://localhost:8082")
   String aiStreamingUrl();
