@@ -1,118 +1,150 @@
 package dev.aicoder.gateway.proxy;
 
 import dev.aicoder.gateway.config.GatewayConfig;
-import dev.aicoder.protocol.FrameCodec;
 import io.quarkus.logging.Log;
-import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import io.vertx.core.http.WebSocketFrame;
 import java.net.URI;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Proxies {@code /ws/*} to chat-websocket so that, locally, the browser talks to one origin. In
- * Kubernetes the ingress routes {@code /ws/*} itself and this is never reached. The browser's
- * connection is accepted first (paused), then the backend one is opened with the same path, query
- * (the access token) and negotiated subprotocol; frames and closes are relayed both ways.
+ * Proxies {@code /ws/chat} to chat-websocket so that, locally, the browser talks to one origin. In
+ * Kubernetes the ingress routes {@code /ws/*} itself and this is never reached. The backend
+ * connection carries the same query (the access token) and the negotiated subprotocol; frames sent
+ * before it is open wait in a small queue; closes are relayed both ways with their codes.
  */
-@ApplicationScoped
-public class WebSocketProxy implements HttpServerOptionsCustomizer {
+@WebSocket(path = "/ws/chat")
+public class WebSocketProxy {
+
+  private static final int MAX_PENDING = 64;
 
   private final URI target;
-  private HttpClient client;
+  private final HttpClient client;
+  private final Map<String, Link> links = new ConcurrentHashMap<>();
 
-  WebSocketProxy(GatewayConfig config) {
+  WebSocketProxy(GatewayConfig config, Vertx vertx) {
     this.target = URI.create(config.wsProxyTarget().orElse(config.chatWebsocketUrl()));
-  }
-
-  /** The gateway's server must know the subprotocols to answer the browser's handshake. */
-  @Override
-  public void customizeHttpServer(HttpServerOptions options) {
-    options.setWebSocketSubProtocols(List.copyOf(FrameCodec.SUBPROTOCOLS));
-  }
-
-  void install(@Observes Router router, Vertx vertx) {
-    client =
+    this.client =
         vertx.createHttpClient(
             new HttpClientOptions().setMaxWebSockets(100_000).setConnectTimeout(2000));
-    router.route("/ws/*").order(-100).handler(this::proxy);
   }
 
-  private void proxy(RoutingContext context) {
-    if (!"websocket".equalsIgnoreCase(context.request().getHeader("Upgrade"))) {
-      context.response().setStatusCode(426).putHeader("Upgrade", "websocket").end();
-      return;
-    }
-    context
-        .request()
-        .toWebSocket()
-        .onFailure(e -> Log.debugf("WebSocket handshake failed: %s", e.getMessage()))
-        .onSuccess(this::connectBackend);
-  }
-
-  private void connectBackend(ServerWebSocket front) {
-    front.pause();
+  @OnOpen
+  void onOpen(WebSocketConnection front) {
+    Link link = new Link(front);
+    links.put(front.id(), link);
+    String query = front.handshakeRequest().query();
     WebSocketConnectOptions options =
         new WebSocketConnectOptions()
             .setHost(target.getHost())
             .setPort(target.getPort())
             .setSsl("https".equals(target.getScheme()))
-            .setURI(front.uri());
-    if (front.subProtocol() != null) {
-      options.addSubProtocol(front.subProtocol());
+            .setURI(front.handshakeRequest().path() + (query == null ? "" : "?" + query));
+    if (front.subprotocol() != null && !front.subprotocol().isEmpty()) {
+      options.addSubProtocol(front.subprotocol());
     }
     client
         .webSocket(options)
         .onFailure(
             e -> {
               Log.warnf("chat-websocket is not reachable at %s: %s", target, e.getMessage());
-              front.close((short) 1013, "chat service unavailable; try again shortly");
+              close(front, 1013, "chat service unavailable; try again shortly");
             })
-        .onSuccess(back -> relay(front, back));
+        .onSuccess(link::connected);
   }
 
-  private static void relay(ServerWebSocket front, WebSocket back) {
-    front.closeHandler(v -> closeWith(back, front.closeStatusCode(), front.closeReason()));
-    back.closeHandler(v -> closeWith(front, back.closeStatusCode(), back.closeReason()));
-    front.exceptionHandler(e -> back.close());
-    back.exceptionHandler(e -> front.close());
-    // Slow readers on either side push back instead of growing memory.
-    front.drainHandler(v -> back.resume());
-    back.drainHandler(v -> front.resume());
-    front.frameHandler(
-        frame -> {
-          if (!back.isClosed()) {
-            back.writeFrame(frame);
-            if (back.writeQueueFull()) {
-              front.pause();
-            }
-          }
-        });
-    back.frameHandler(
-        frame -> {
-          if (!front.isClosed()) {
-            front.writeFrame(frame);
-            if (front.writeQueueFull()) {
-              back.pause();
-            }
-          }
-        });
-    front.resume();
+  @OnTextMessage
+  void onText(String text, WebSocketConnection front) {
+    Link link = links.get(front.id());
+    if (link != null) {
+      link.send(WebSocketFrame.textFrame(text, true));
+    }
   }
 
-  private static void closeWith(
-      io.vertx.core.http.WebSocketBase socket, Short code, String reason) {
-    if (!socket.isClosed()) {
-      socket.close(code == null ? (short) 1000 : code, reason);
+  @OnBinaryMessage
+  void onBinary(Buffer bytes, WebSocketConnection front) {
+    Link link = links.get(front.id());
+    if (link != null) {
+      link.send(WebSocketFrame.binaryFrame(bytes, true));
+    }
+  }
+
+  @OnClose
+  void onClose(WebSocketConnection front, CloseReason reason) {
+    Link link = links.remove(front.id());
+    if (link != null) {
+      link.close(reason.getCode(), reason.getMessage());
+    }
+  }
+
+  private static void close(WebSocketConnection front, int code, String reason) {
+    if (!front.isClosed()) {
+      front.close(new CloseReason(code, reason)).subscribe().with(v -> {}, e -> {});
+    }
+  }
+
+  /** One browser connection and its backend connection. */
+  private static final class Link {
+    private final WebSocketConnection front;
+    private final Queue<WebSocketFrame> pending = new ArrayDeque<>();
+    private io.vertx.core.http.WebSocket back;
+    private boolean closed;
+
+    Link(WebSocketConnection front) {
+      this.front = front;
+    }
+
+    synchronized void connected(io.vertx.core.http.WebSocket socket) {
+      if (closed) {
+        socket.close();
+        return;
+      }
+      back = socket;
+      socket.textMessageHandler(t -> front.sendText(t).subscribe().with(v -> {}, e -> {}));
+      socket.binaryMessageHandler(b -> front.sendBinary(b).subscribe().with(v -> {}, e -> {}));
+      socket.closeHandler(
+          v -> {
+            Short code = socket.closeStatusCode();
+            int sent = code == null || code == 1005 ? 1000 : code == 1006 ? 1011 : code;
+            WebSocketProxy.close(front, sent, socket.closeReason());
+          });
+      while (!pending.isEmpty()) {
+        socket.writeFrame(pending.poll());
+      }
+    }
+
+    synchronized void send(WebSocketFrame frame) {
+      if (back != null) {
+        if (!back.isClosed()) {
+          back.writeFrame(frame);
+        }
+      } else if (pending.size() < MAX_PENDING) {
+        pending.add(frame);
+      } else {
+        WebSocketProxy.close(front, 1013, "the chat service is not answering");
+      }
+    }
+
+    synchronized void close(int code, String reason) {
+      closed = true;
+      if (back != null && !back.isClosed()) {
+        int sent = code == 1005 ? 1000 : code == 1006 ? 1011 : code;
+        back.close((short) sent, reason);
+      }
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.aicoder.gateway.Team;
 import dev.aicoder.gateway.config.GatewayConfig;
 import dev.aicoder.gateway.security.AuthFilter;
 import dev.aicoder.gateway.security.Caller;
+import dev.aicoder.gateway.security.RequestGate;
 import dev.aicoder.gateway.security.SecurityCounters;
 import dev.aicoder.gateway.security.SecurityCounters.Reason;
 import dev.aicoder.gateway.security.SigningKeys;
@@ -51,6 +52,7 @@ public class AuthResource {
   private final Caller caller;
   private final SecurityCounters counters;
   private final GatewayConfig config;
+  private final RequestGate gate;
 
   AuthResource(
       AccountStore accounts,
@@ -59,7 +61,9 @@ public class AuthResource {
       RedisDataSource redis,
       Caller caller,
       SecurityCounters counters,
-      GatewayConfig config) {
+      GatewayConfig config,
+      RequestGate gate) {
+    this.gate = gate;
     this.accounts = accounts;
     this.bootstrap = bootstrap;
     this.keys = keys;
@@ -122,6 +126,7 @@ public class AuthResource {
     TokenClaims claims = caller.claims();
     long ttlMs = Math.max(1000, claims.expiresAtMs() - System.currentTimeMillis() + 10_000);
     redis.value(String.class).psetex(AuthKeys.revoked(claims.tokenId()), ttlMs, claims.user());
+    gate.revoked(claims);
     return Response.noContent().build();
   }
 

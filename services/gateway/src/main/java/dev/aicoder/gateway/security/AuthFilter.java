@@ -10,7 +10,9 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -22,6 +24,9 @@ public class AuthFilter {
 
   private static final Set<String> PUBLIC = Set.of("/api/auth/login", "/api/status", "/health");
 
+  private static final int MAX_REMEMBERED = 50_000;
+
+  private final Map<String, TokenClaims> verifiedTokens = new ConcurrentHashMap<>();
   private final SigningKeys keys;
   private final RequestGate gate;
   private final Caller caller;
@@ -43,7 +48,7 @@ public class AuthFilter {
     TokenClaims claims = null;
     if (token != null && !isPublic) {
       try {
-        claims = keys.current().tokens().verify(token);
+        claims = verified(token);
       } catch (InvalidTokenException e) {
         counters.count(Reason.BAD_TOKEN);
         return Uni.createFrom().item(unauthorized("The access token is invalid or has expired."));
@@ -83,6 +88,24 @@ public class AuthFilter {
               Log.debugf("Request gate unavailable: %s", e.getMessage());
               return isPublic ? null : unavailable();
             });
+  }
+
+  /**
+   * Verifying a signature costs more than serving a small file, so verified tokens are remembered
+   * until they expire (revocation is still checked in Redis on every request).
+   */
+  private TokenClaims verified(String token) throws InvalidTokenException {
+    TokenClaims known = verifiedTokens.get(token);
+    long now = System.currentTimeMillis();
+    if (known != null && known.expiresAtMs() > now) {
+      return known;
+    }
+    TokenClaims claims = keys.current().tokens().verify(token);
+    if (verifiedTokens.size() >= MAX_REMEMBERED) {
+      verifiedTokens.clear(); // rare: a cheap bound instead of an eviction policy
+    }
+    verifiedTokens.put(token, claims);
+    return claims;
   }
 
   private static String bearer(String header) {

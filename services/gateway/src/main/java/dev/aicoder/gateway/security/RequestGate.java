@@ -4,16 +4,31 @@ import dev.aicoder.auth.AuthKeys;
 import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.gateway.config.GatewayConfig;
+import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Per-address and per-user request limits and token revocation, decided in one Redis round trip so
- * they hold across gateway replicas. Windows are fixed (a minute by default).
+ * Per-address and per-user request limits and token revocation, shared across gateway replicas
+ * through Redis without a Redis call per request: each replica counts locally and adds its counts
+ * to the shared windows every {@link #SYNC_MS} ms, learning the other replicas' totals in the same
+ * call; a token's revocation is looked up at most once per {@link #REVOCATION_RECHECK_MS} ms. So a
+ * limit holds across replicas to within one sync, and a sign-out reaches every replica within a
+ * second (at once on the replica that handled it).
  */
 @ApplicationScoped
 public class RequestGate {
@@ -25,41 +40,137 @@ public class RequestGate {
     REVOKED
   }
 
+  static final long SYNC_MS = 100;
+  static final long REVOCATION_RECHECK_MS = 1000;
   private static final String SCRIPT = script("/lua/request-gate.lua");
 
   private final ReactiveRedisDataSource redis;
+  private final Vertx vertx;
   private final GatewayConfig.Limits limits;
   private final long windowMs;
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+  private final Map<String, Revocation> revocations = new ConcurrentHashMap<>();
+  private final AtomicBoolean syncing = new AtomicBoolean();
+  private long timer = -1;
 
-  RequestGate(ReactiveRedisDataSource redis, GatewayConfig config) {
+  RequestGate(ReactiveRedisDataSource redis, Vertx vertx, GatewayConfig config) {
     this.redis = redis;
+    this.vertx = vertx;
     this.limits = config.limits();
     this.windowMs = Math.max(1000, limits.window().toMillis());
+  }
+
+  void start(@Observes StartupEvent event) {
+    timer = vertx.setPeriodic(SYNC_MS, id -> sync());
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    vertx.cancelTimer(timer);
   }
 
   /** Counts the request against its windows; {@code claims} is null for anonymous requests. */
   public Uni<Verdict> admit(String ip, TokenClaims claims, long nowMs) {
     long window = nowMs / windowMs;
-    String userKey = claims == null ? "" : GatewayKeys.userWindow(claims.user(), window);
-    String revokedKey = claims == null ? "" : AuthKeys.revoked(claims.tokenId());
+    boolean over = count(GatewayKeys.ipWindow(ip, window), window) > limits.requestsPerIp();
+    if (claims != null) {
+      over |=
+          count(GatewayKeys.userWindow(claims.user(), window), window) > limits.requestsPerUser();
+    }
+    Verdict limited = over ? Verdict.LIMITED : Verdict.OK;
+    if (claims == null) {
+      return Uni.createFrom().item(limited);
+    }
+    Revocation known = revocations.get(claims.tokenId());
+    if (known != null && (known.revoked() || nowMs - known.checkedAtMs() < REVOCATION_RECHECK_MS)) {
+      return Uni.createFrom().item(known.revoked() ? Verdict.REVOKED : limited);
+    }
     return redis
-        .execute(
-            "EVAL",
-            SCRIPT,
-            "3",
-            GatewayKeys.ipWindow(ip, window),
-            userKey,
-            revokedKey,
-            Integer.toString(limits.requestsPerIp()),
-            Integer.toString(limits.requestsPerUser()),
-            Long.toString(2 * windowMs / 1000 + 1))
-        .map(reply -> Verdict.valueOf(reply.get(0).toString().toUpperCase()));
+        .key()
+        .exists(AuthKeys.revoked(claims.tokenId()))
+        .map(
+            revoked -> {
+              remember(claims, revoked, nowMs);
+              return revoked ? Verdict.REVOKED : limited;
+            });
+  }
+
+  /** Marks a token signed out on this replica at once (others learn it from Redis). */
+  public void revoked(TokenClaims claims) {
+    remember(claims, true, System.currentTimeMillis());
   }
 
   /** Seconds until the current window ends. */
   public long retryAfterSeconds(long nowMs) {
     return Math.max(1, (windowMs - nowMs % windowMs + 999) / 1000);
   }
+
+  private long count(String key, long window) {
+    Window w = windows.computeIfAbsent(key, k -> new Window(window));
+    return w.total + w.unsynced.incrementAndGet();
+  }
+
+  private void remember(TokenClaims claims, boolean revoked, long nowMs) {
+    if (revocations.size() > 100_000) {
+      revocations.clear();
+    }
+    revocations.put(claims.tokenId(), new Revocation(revoked, nowMs));
+  }
+
+  /** Adds this replica's counts to Redis and learns the shared totals; drops ended windows. */
+  private void sync() {
+    long current = System.currentTimeMillis() / windowMs;
+    windows.entrySet().removeIf(e -> e.getValue().window < current - 1);
+    revocations.values().removeIf(r -> System.currentTimeMillis() - r.checkedAtMs() > 60_000);
+    List<String> keys = new ArrayList<>();
+    List<Window> counted = new ArrayList<>();
+    List<String> args = new ArrayList<>(List.of(Long.toString(2 * windowMs / 1000 + 1)));
+    windows.forEach(
+        (key, w) -> {
+          long delta = w.unsynced.get();
+          if (delta > 0) {
+            keys.add(key);
+            counted.add(w);
+            args.add(Long.toString(delta));
+          }
+        });
+    if (keys.isEmpty() || !syncing.compareAndSet(false, true)) {
+      return;
+    }
+    List<String> command = new ArrayList<>(List.of(SCRIPT, Integer.toString(keys.size())));
+    command.addAll(keys);
+    command.addAll(args);
+    redis
+        .execute("EVAL", command.toArray(String[]::new))
+        .subscribe()
+        .with(
+            totals -> {
+              for (int i = 0; i < counted.size(); i++) {
+                Window w = counted.get(i);
+                long delta = Long.parseLong(args.get(i + 1));
+                w.unsynced.addAndGet(-delta);
+                w.total = totals.get(i).toLong();
+              }
+              syncing.set(false);
+            },
+            e -> {
+              // Counts stay local and are added at the next sync; limits still hold per replica.
+              Log.debugf("Rate-limit sync failed: %s", e.getMessage());
+              syncing.set(false);
+            });
+  }
+
+  /** One rate-limit window: the shared total last learned, plus this replica's unsent count. */
+  private static final class Window {
+    final long window;
+    final AtomicLong unsynced = new AtomicLong();
+    volatile long total;
+
+    Window(long window) {
+      this.window = window;
+    }
+  }
+
+  private record Revocation(boolean revoked, long checkedAtMs) {}
 
   static String script(String resource) {
     try (InputStream in = RequestGate.class.getResourceAsStream(resource)) {

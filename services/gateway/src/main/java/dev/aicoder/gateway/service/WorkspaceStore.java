@@ -33,7 +33,11 @@ public class WorkspaceStore {
   private final AccountStore accounts;
   private final SecurityCounters counters;
   private final Path root;
+  private static final long MEMBERSHIP_TTL_MS = 5_000;
+
   private final Map<String, Workspace> known = new ConcurrentHashMap<>();
+  private final Map<String, Path> folders = new ConcurrentHashMap<>();
+  private final Map<String, Long> memberships = new ConcurrentHashMap<>();
 
   WorkspaceStore(
       RedisDataSource redis,
@@ -94,7 +98,7 @@ public class WorkspaceStore {
   public Workspace open(Caller caller, String workspaceId) {
     Workspace workspace =
         find(Names.id(workspaceId, "workspace")).orElseThrow(() -> notFound(workspaceId));
-    if (!accounts.isMember(workspace.teamId(), caller.user())) {
+    if (!isMember(workspace.teamId(), caller.user())) {
       counters.count(Reason.FORBIDDEN);
       throw notFound(workspaceId);
     }
@@ -103,13 +107,36 @@ public class WorkspaceStore {
 
   /** The real path of a workspace's folder, created if missing. */
   public Path folder(Workspace workspace) {
-    try {
-      Path folder = root.resolve(workspace.id());
-      Files.createDirectories(folder);
-      return folder.toRealPath();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot open the workspace folder", e);
+    return folders.computeIfAbsent(
+        workspace.id(),
+        id -> {
+          try {
+            return Files.createDirectories(root.resolve(id)).toRealPath();
+          } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the workspace folder", e);
+          }
+        });
+  }
+
+  /**
+   * Team membership, remembered for {@link #MEMBERSHIP_TTL_MS}: a file read then costs no Redis
+   * call of its own, and a removed member loses access within that time.
+   */
+  private boolean isMember(String teamId, String user) {
+    String key = teamId + "/" + user;
+    Long until = memberships.get(key);
+    long now = System.currentTimeMillis();
+    if (until != null && until > now) {
+      return true;
     }
+    boolean member = accounts.isMember(teamId, user);
+    if (member) {
+      if (memberships.size() > 100_000) {
+        memberships.clear();
+      }
+      memberships.put(key, now + MEMBERSHIP_TTL_MS);
+    }
+    return member;
   }
 
   /**

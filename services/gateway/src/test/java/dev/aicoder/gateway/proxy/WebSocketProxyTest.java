@@ -89,13 +89,15 @@ class WebSocketProxyTest {
   }
 
   @Test
-  void aPlainRequestIsToldToUpgrade() throws Exception {
-    var response =
-        HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(base.resolve("/ws/chat")).build(),
-                java.net.http.HttpResponse.BodyHandlers.discarding());
-    assertThat(response.statusCode()).isEqualTo(426);
+  void framesSentRightAfterOpeningAreNotLost() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      Client client = new Client();
+      WebSocket socket = client.open(base, "/ws/chat?access_token=t" + i);
+      socket.sendText("first", true);
+      assertThat(client.messages.poll(10, TimeUnit.SECONDS))
+          .isEqualTo("first|access_token=t" + i + "|aicoder.v1.json");
+      socket.sendClose(1000, "done").join();
+    }
   }
 
   /** A JDK WebSocket client that queues what it receives. */
