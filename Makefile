@@ -24,8 +24,9 @@ build: frontend ## Build the web app and every service (no tests)
 run: build ## Build, start Redis and the five services, print the URL; Ctrl-C stops all
 	@scripts/run-local.sh
 
-test: frontend-test frontend ## Build and run every test (formatting included)
+test: frontend-test frontend ## Build and run every test (formatting included), then the browser end-to-end test
 	$(MVN) verify
+	$(NPM) run e2e
 
 fmt: frontend/node_modules/.package-lock.json ## Format Java and TypeScript sources
 	$(MVN) -q spotless:apply

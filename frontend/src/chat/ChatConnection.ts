@@ -128,6 +128,11 @@ export class ChatConnection {
     this.raw({ type: "resume", turnId, lastSeq });
   }
 
+  /** Closes the socket as a network drop would (it reconnects and resumes); for tests and tools. */
+  drop(): void {
+    this.socket?.close(4000, "dropped");
+  }
+
   get isOpen(): boolean {
     return this.socket?.readyState === OPEN;
   }

@@ -192,7 +192,11 @@ public final class FakeLlm implements AutoCloseable {
       response.end("data: [DONE]\n\n");
       return;
     }
-    response.write("data: " + chunk(id, model, token(i), null) + "\n\n");
+    String text = token(i);
+    if (s.code()) { // the whole answer as one fenced block
+      text = (i == 0 ? "```python\n" : "") + text + (i == s.tokens() - 1 ? "\n```\n" : "");
+    }
+    response.write("data: " + chunk(id, model, text, null) + "\n\n");
     vertx.setTimer(Math.max(1, s.gapMs()), t -> send(response, id, model, s, i + 1, onEnd));
   }
 

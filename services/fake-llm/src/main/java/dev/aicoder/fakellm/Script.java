@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * @param failTimes how many attempts of the same prompt fail before one succeeds
  * @param disconnectAfter drop the connection after this many tokens (-1: never)
  * @param stallAfter stop sending after this many tokens, keeping the connection (-1: never)
+ * @param code wrap the answer in a fenced code block ("#code"), for tests of code actions
  */
 public record Script(
     int firstTokenMs,
@@ -21,23 +22,27 @@ public record Script(
     int failTimes,
     int disconnectAfter,
     int stallAfter,
-    boolean hang) {
+    boolean hang,
+    boolean code) {
 
   private static final Pattern DIRECTIVE = Pattern.compile("#(\\w+)(?:=(\\d+))?");
 
   /** A well-behaved model. */
   public Script(int firstTokenMs, int gapMs, int tokens) {
-    this(firstTokenMs, gapMs, tokens, 0, 0, -1, -1, false);
+    this(firstTokenMs, gapMs, tokens, 0, 0, -1, -1, false, false);
   }
 
   /** This script with the directives found in {@code prompt} applied. */
   public Script with(String prompt) {
     Map<String, Integer> d = new HashMap<>();
     boolean hangs = hang;
+    boolean fenced = code;
     Matcher m = DIRECTIVE.matcher(prompt);
     while (m.find()) {
       if ("hang".equals(m.group(1))) {
         hangs = true;
+      } else if ("code".equals(m.group(1))) {
+        fenced = true;
       } else if (m.group(2) != null) {
         d.put(m.group(1), Integer.parseInt(m.group(2)));
       }
@@ -52,6 +57,7 @@ public record Script(
         d.getOrDefault("failtimes", defaultFailTimes),
         d.getOrDefault("disconnect", disconnectAfter),
         d.getOrDefault("stall", stallAfter),
-        hangs);
+        hangs,
+        fenced);
   }
 }

@@ -1,0 +1,104 @@
+import { getSession, setSession } from "../auth/session";
+
+/** An RFC 9457 problem answered by the gateway. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  [extension: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+/** Calls the gateway with the session's token; a 401 ends the session (back to sign-in). */
+export async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const session = getSession();
+  if (session) headers.set("Authorization", `Bearer ${session.token}`);
+  const response = await fetch(path, { ...init, headers });
+  if (response.status === 401 && session) setSession(null);
+  if (!response.ok && response.status !== 304) {
+    let problem: Problem = { status: response.status };
+    try {
+      problem = { ...(await response.json()), status: response.status };
+    } catch {
+      // not problem JSON
+    }
+    throw new ApiError(problem);
+  }
+  return response;
+}
+
+export async function apiJson<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  if (init.body && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  const response = await api(path, { ...init, headers });
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+export interface FileEntry {
+  name: string;
+  path: string;
+  type: "dir" | "file" | "symlink";
+  size: number;
+  modified: number;
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  teamId: string;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  updatedAt: number;
+}
+
+export interface ChatMessage {
+  id: string;
+  turnId?: string;
+  role: "user" | "assistant";
+  text: string;
+  status?: string;
+  createdAtMs: number;
+}
+
+const ws = (id: string) => `/api/workspaces/${encodeURIComponent(id)}`;
+const q = (path: string) => `path=${encodeURIComponent(path)}`;
+
+export const files = {
+  list: (id: string, path: string, cursor?: string) =>
+    apiJson<{ entries: FileEntry[]; nextCursor: string | null }>(
+      `${ws(id)}/tree?${q(path)}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    ),
+  read: async (id: string, path: string) => {
+    const response = await api(`${ws(id)}/file?${q(path)}`);
+    return {
+      text: await response.text(),
+      etag: response.headers.get("ETag") ?? "",
+      binary: response.headers.get("X-Content-Kind") === "binary",
+      size: Number(response.headers.get("X-File-Size") ?? 0),
+    };
+  },
+  /** Writes; `etag` null creates a new file. Throws ApiError 412 with the current version. */
+  write: async (id: string, path: string, text: string, etag: string | null) => {
+    const headers: Record<string, string> = { "Content-Type": "text/plain; charset=utf-8" };
+    if (etag) headers["If-Match"] = etag;
+    const response = await api(`${ws(id)}/file?${q(path)}`, { method: "PUT", headers, body: text });
+    return response.headers.get("ETag") ?? "";
+  },
+  mkdir: (id: string, path: string) => apiJson(`${ws(id)}/folder?${q(path)}`, { method: "POST" }),
+  remove: (id: string, path: string) => apiJson(`${ws(id)}/file?${q(path)}`, { method: "DELETE" }),
+  move: (id: string, from: string, to: string) =>
+    apiJson(`${ws(id)}/move`, { method: "POST", body: JSON.stringify({ from, to }) }),
+};

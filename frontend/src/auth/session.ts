@@ -1,0 +1,46 @@
+// The signed-in session. The token lives in sessionStorage (one tab's lifetime, never sent as a
+// cookie) so a reload keeps the user signed in; the CSP keeps foreign script out of the page.
+
+export interface Session {
+  token: string;
+  username: string;
+  role: string;
+  expiresAt: number;
+}
+
+const KEY = "aicoder.session";
+type Listener = () => void;
+const listeners = new Set<Listener>();
+let current: Session | null = load();
+let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+
+function load(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    const session = raw ? (JSON.parse(raw) as Session) : null;
+    return session && session.expiresAt > Date.now() ? session : null;
+  } catch {
+    return null;
+  }
+}
+
+export function getSession(): Session | null {
+  return current;
+}
+
+export function subscribeSession(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function setSession(session: Session | null): void {
+  current = session;
+  if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(KEY);
+  clearTimeout(expiryTimer);
+  if (session) {
+    // Back to sign-in when the token expires; unsaved edits are kept as drafts (see drafts.ts).
+    expiryTimer = setTimeout(() => setSession(null), Math.max(0, session.expiresAt - Date.now()));
+  }
+  listeners.forEach((l) => l());
+}
