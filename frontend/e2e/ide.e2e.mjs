@@ -1,151 +1,40 @@
 // End to end: the packaged services, a real Redis and the fake model server, driven through
 // Debian's Chromium with playwright-core. Started and stopped by this script; run by `make test`
 // after the Maven build. Screenshots of the key states go to frontend/e2e/artifacts/.
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import {
+  adminWorkspace,
+  api,
+  CHROMIUM,
+  logs,
+  PASSWORD,
+  services,
+  stopAll,
+  until,
+} from "./stack.mjs";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const ARTIFACTS = resolve(import.meta.dirname, "artifacts");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const PASSWORD = "e2e-admin-password";
-const children = [];
-const workspaces = mkdtempSync(join(tmpdir(), "aicoder-e2e-"));
-
-function freePort() {
-  return new Promise((ok) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
-
-function start(name, args, env = {}) {
-  const child = spawn("java", args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  child.stdout.on("data", (d) => (log = (log + d).slice(-20_000)));
-  child.stderr.on("data", (d) => (log = (log + d).slice(-20_000)));
-  children.push({ name, child, log: () => log });
-  return child;
-}
-
-async function until(what, check, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const ready = (port) => fetch(`http://127.0.0.1:${port}/q/health/ready`).then((r) => r.ok);
-
-async function services() {
-  const [redis, model, chat, ai, gateway] = await Promise.all([1, 2, 3, 4, 5].map(freePort));
-  const common = {
-    REDIS_HOST: "127.0.0.1",
-    REDIS_PORT: String(redis),
-    OTEL_EXPORTER_OTLP_ENDPOINT: "",
-  };
-  start("redis", [
-    "-cp",
-    "services/local-redis/target/classes:services/local-redis/target/lib/*",
-    "dev.aicoder.localredis.LocalRedisMain",
-    String(redis),
-  ]);
-  start("fake-llm", [
-    "-cp",
-    "benchmarks/chat-latency/target/lib/*",
-    "dev.aicoder.fakellm.FakeLlm",
-    String(model),
-    "50",
-    "40",
-    "40",
-  ]);
-  const jar = (service, port, env) =>
-    start(
-      service,
-      [
-        "-Xmx256m",
-        `-Dquarkus.http.port=${port}`,
-        "-jar",
-        `services/${service}/target/quarkus-app/quarkus-run.jar`,
-      ],
-      { ...common, ...env },
-    );
-  jar("ai-streaming", ai, {
-    AI_CODER_LLM_BASE_URL: `http://127.0.0.1:${model}/v1`,
-    AI_CODER_LLM_MODEL: "fake",
-  });
-  jar("chat-websocket", chat, {});
-  jar("gateway", gateway, {
-    AI_CODER_ADMIN_USER: "admin",
-    AI_CODER_ADMIN_PASSWORD: PASSWORD,
-    AI_CODER_WORKSPACE_ROOT: workspaces,
-    CHAT_WEBSOCKET_URL: `http://127.0.0.1:${chat}`,
-    AI_STREAMING_URL: `http://127.0.0.1:${ai}`,
-  });
-  for (const port of [ai, chat, gateway]) await until(`the service on ${port}`, () => ready(port));
-  return `http://127.0.0.1:${gateway}`;
-}
-
-async function api(base, token, path, init = {}) {
-  const response = await fetch(base + path, {
-    ...init,
-    headers: {
-      "Content-Type": "application/json",
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...init.headers,
-    },
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response;
-}
 
 /** Waits until the file on the server satisfies `check` (autosave is debounced). */
 const serverFile = (base, token, url, check, what) =>
   until(what, async () => check(await (await api(base, token, url)).text()), 15_000);
+
+/** Waits until the newest answer is streaming and shows `text`. */
+const streamingWith = (page, text) =>
+  page.waitForFunction((t) => {
+    const a = [...document.querySelectorAll('[data-testid="answer"]')].at(-1);
+    return a?.dataset.status === "streaming" && a.textContent.includes(t);
+  }, text);
 
 const expected = (n) => Array.from({ length: n }, (_, i) => `t${i} `).join("");
 
 async function main() {
   mkdirSync(ARTIFACTS, { recursive: true });
   const base = await services();
-  const { token } = await (
-    await api(base, null, "/api/auth/login", {
-      method: "POST",
-      body: JSON.stringify({ username: "admin", password: PASSWORD }),
-    })
-  ).json();
-  const team = await (
-    await api(base, token, "/api/admin/teams", {
-      method: "POST",
-      body: JSON.stringify({ name: "e2e" }),
-    })
-  ).json();
-  await api(base, token, `/api/admin/teams/${team.id}/members`, {
-    method: "POST",
-    body: JSON.stringify({ username: "admin" }),
-  });
-  const ws = await (
-    await api(base, token, "/api/workspaces", {
-      method: "POST",
-      body: JSON.stringify({ name: "e2e", teamId: team.id }),
-    })
-  ).json();
-  const fileUrl = `/api/workspaces/${ws.id}/file?path=hello.py`;
+  const { token, workspaceId } = await adminWorkspace(base);
+  const fileUrl = `/api/workspaces/${workspaceId}/file?path=hello.py`;
   await api(base, token, fileUrl, {
     method: "PUT",
     headers: { "Content-Type": "text/plain" },
@@ -232,11 +121,7 @@ async function main() {
 
     await step("Stop stops the answer", async () => {
       await ask("A long one #tokens=1000 #gap=30");
-      await page.waitForFunction(() =>
-        [...document.querySelectorAll('[data-testid="answer"]')]
-          .at(-1)
-          ?.textContent.includes("t3 "),
-      );
+      await streamingWith(page, "t3 ");
       await page.getByRole("button", { name: "Stop" }).click();
       await answer().and(page.locator('[data-status="cancelled"]')).waitFor({ timeout: 10_000 });
       await shot("stopped");
@@ -246,11 +131,7 @@ async function main() {
 
     await step("a dropped connection mid-answer resumes without duplicates", async () => {
       await ask("Keep going #tokens=120 #gap=25");
-      await page.waitForFunction(() =>
-        [...document.querySelectorAll('[data-testid="answer"]')]
-          .at(-1)
-          ?.textContent.includes("t10 "),
-      );
+      await streamingWith(page, "t10 ");
       await page.evaluate(() => window.aicoderDebug.dropConnection());
       await page.getByTestId("connection").filter({ hasText: "open" }).waitFor({ timeout: 15_000 });
       await answer().and(page.locator('[data-status="done"]')).waitFor({ timeout: 30_000 });
@@ -258,6 +139,33 @@ async function main() {
       const text = await answer().locator(".markdown").innerText();
       if (text.trim() !== expected(120).trim())
         throw new Error(`answer was ${JSON.stringify(text)}`);
+    });
+
+    await step("a second tab on the same conversation follows the answer", async () => {
+      const session = await page.evaluate(() => sessionStorage.getItem("aicoder.session"));
+      const conversation = await page.evaluate(() => window.aicoderDebug.conversationId());
+      const tab = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const second = await tab.newPage();
+      await second.addInitScript((s) => sessionStorage.setItem("aicoder.session", s), session);
+      await second.goto(base);
+      await second.getByLabel("Conversation").selectOption(conversation);
+      await second.getByText("Keep going #tokens=120").waitFor();
+      await ask("Both tabs see this #tokens=30 #gap=30");
+      await second.getByText("Both tabs see this").waitFor({ timeout: 20_000 });
+      await second.waitForFunction(
+        () => {
+          const a = [...document.querySelectorAll('[data-testid="answer"]')].at(-1);
+          return a?.dataset.status === "done" && a.textContent.includes("t29 ");
+        },
+        null,
+        { timeout: 20_000 },
+      );
+      const mirrored = second.locator('[data-testid="answer"]').last();
+      const text = await mirrored.locator(".markdown").innerText();
+      await second.screenshot({ path: join(ARTIFACTS, "second-tab.png") });
+      await tab.close();
+      if (text.trim() !== expected(30).trim())
+        throw new Error(`the second tab shows ${JSON.stringify(text)}`);
     });
 
     await step("apply a code block through the diff view", async () => {
@@ -281,10 +189,8 @@ try {
 } catch (e) {
   failed = true;
   console.error(`End-to-end FAILED: ${e.message}`);
-  for (const c of children)
-    console.error(`--- ${c.name} (last lines)\n${c.log().split("\n").slice(-15).join("\n")}`);
+  console.error(logs());
 } finally {
-  for (const { child } of children) child.kill();
-  rmSync(workspaces, { recursive: true, force: true });
+  stopAll();
 }
 process.exit(failed ? 1 : 0);

@@ -1,4 +1,5 @@
 import { Fragment, type ReactNode } from "react";
+import { CodeView } from "./CodeView";
 import { parseMarkdown, type Block, type Inline } from "./markdown";
 
 export interface CodeAction {
@@ -40,7 +41,7 @@ function renderBlock(block: Block, key: number, actions: CodeAction[]): ReactNod
               ))}
           </div>
           <pre>
-            <code>{block.text}</code>
+            <CodeView code={block.text} lang={block.lang} live={block.open} />
           </pre>
         </div>
       );

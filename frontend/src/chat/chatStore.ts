@@ -108,6 +108,7 @@ export function connect() {
 // A handle for end-to-end tests and for trying the reconnect logic from the browser console.
 (globalThis as { aicoderDebug?: object }).aicoderDebug = {
   dropConnection: () => connection?.drop(),
+  conversationId: () => chatStore.get().conversationId,
 };
 
 export function disconnect() {
