@@ -67,18 +67,19 @@ export async function openWorkspace(workspaceId: string) {
   await loadFolder("");
 }
 
-/** Loads every page of one folder. */
+/** Loads every page of one folder, showing each page as it arrives. */
 export async function loadFolder(path: string) {
   const id = ideStore.get().workspaceId;
   if (!id) return;
-  const entries: FileEntry[] = [];
+  let entries: FileEntry[] = [];
   let cursor: string | undefined;
   do {
     const page = await files.list(id, path, cursor);
-    entries.push(...page.entries);
+    entries = [...entries, ...page.entries];
+    const shown = entries;
+    set((s) => ({ ...s, children: { ...s.children, [path]: shown } }));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  set((s) => ({ ...s, children: { ...s.children, [path]: entries } }));
 }
 
 export async function toggleFolder(path: string) {
