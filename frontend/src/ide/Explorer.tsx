@@ -107,6 +107,22 @@ export function Explorer() {
         <button type="button" title="New folder" onClick={() => create("dir")}>
           ⊞
         </button>
+        <button
+          type="button"
+          title="Rename the selected entry (F2)"
+          disabled={!selected}
+          onClick={() => selected && rename(selected)}
+        >
+          ✎
+        </button>
+        <button
+          type="button"
+          title="Delete the selected entry (Delete)"
+          disabled={!selected}
+          onClick={() => selected && remove(selected)}
+        >
+          🗑
+        </button>
       </div>
       {error && (
         <p role="alert" className="error">
@@ -137,13 +153,6 @@ export function Explorer() {
                 className={`row${entry.path === selected ? " selected" : ""}`}
                 style={{ top: index * ROW, height: ROW, paddingLeft: 8 + row.depth * 14 }}
                 onClick={() => activate(index)}
-                onContextMenu={(e) => {
-                  e.preventDefault();
-                  ideStore.set((s) => ({ ...s, selected: entry.path }));
-                  const action = window.prompt("rename or delete?", "rename");
-                  if (action === "rename") rename(entry.path);
-                  else if (action === "delete") remove(entry.path);
-                }}
                 title={entry.path}
               >
                 <span className="icon">
