@@ -44,6 +44,7 @@ public class AuthFilter {
     String path = request.path();
     String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     boolean isPublic = PUBLIC.contains(path);
+    caller.set(null, ip); // known even when the gate below cannot reach Redis
     String token = bearer(context.getHeaderString(HttpHeaders.AUTHORIZATION));
     TokenClaims claims = null;
     if (token != null && !isPublic) {
