@@ -1,5 +1,6 @@
 package dev.aicoder.chat;
 
+import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import io.micrometer.core.instrument.Counter;
@@ -21,6 +22,7 @@ public final class Session {
 
   private final WebSocketConnection connection;
   private final String userId;
+  private final TokenClaims token;
   private final boolean binary;
   private final int maxSendQueue;
   private final Set<String> conversations = ConcurrentHashMap.newKeySet();
@@ -34,7 +36,7 @@ public final class Session {
 
   public Session(
       WebSocketConnection connection,
-      String userId,
+      TokenClaims token,
       boolean binary,
       int framesPerSecond,
       int maxSendQueue,
@@ -42,7 +44,8 @@ public final class Session {
     this.meters = meters;
     this.framesOut = meters.counter("aicoder.ws.frames.out");
     this.connection = connection;
-    this.userId = userId;
+    this.token = token;
+    this.userId = token.user();
     this.binary = binary;
     this.maxSendQueue = maxSendQueue;
     this.frames = new RateBucket(framesPerSecond, framesPerSecond * 2);
@@ -54,6 +57,11 @@ public final class Session {
 
   public String userId() {
     return userId;
+  }
+
+  /** The verified token the connection opened with. */
+  public TokenClaims token() {
+    return token;
   }
 
   public Set<String> conversations() {

@@ -49,6 +49,11 @@ public final class TestTokens {
     }
   }
 
+  /** A token for {@code user} valid for {@code lifetime} from now. */
+  public static String lasting(String user, Duration lifetime) {
+    return Tokens.issue(KEY, user, Set.of("member"), lifetime, Instant.now());
+  }
+
   /** A token for {@code user} that expired a minute ago. */
   public static String expired(String user) {
     return Tokens.issue(

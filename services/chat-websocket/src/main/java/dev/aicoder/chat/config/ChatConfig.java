@@ -38,6 +38,10 @@ public interface ChatConfig {
   @WithDefault("20s")
   Duration heartbeat();
 
+  /** How often open connections are checked for expired or signed-out tokens. */
+  @WithDefault("5s")
+  Duration tokenCheck();
+
   /** How long the tailer's blocking read waits; shorter than the Redis client timeout. */
   @WithDefault("1s")
   Duration tailBlock();

@@ -1,5 +1,6 @@
 package dev.aicoder.chat.endpoint;
 
+import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.chat.Session;
 import dev.aicoder.chat.config.ChatConfig;
 import dev.aicoder.chat.service.ChatService;
@@ -53,15 +54,15 @@ public class ChatEndpoint {
   @OnOpen
   public void onOpen(WebSocketConnection connection) {
     String token = Identity.token(connection.handshakeRequest());
-    String userId = token == null ? null : tokens.userOf(token);
-    if (userId == null) {
+    TokenClaims claims = token == null ? null : tokens.check(token);
+    if (claims == null) {
       close(connection, 1008, "missing, invalid, expired or signed-out access_token");
       return;
     }
     boolean binary = FrameCodec.MSGPACK.equals(Identity.subprotocol(connection.handshakeRequest()));
     Session session =
         new Session(
-            connection, userId, binary, config.framesPerSecond(), config.maxSendQueue(), metrics);
+            connection, claims, binary, config.framesPerSecond(), config.maxSendQueue(), metrics);
     if (!sessions.admit(session)) {
       session.close(1013, "this instance is at its connection limit; try again later");
     }

@@ -9,7 +9,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,13 +26,15 @@ public class Sessions {
 
   private final ChatConfig config;
   private final Viewers viewers;
+  private final TokenCheck tokens;
   private final Map<String, Session> byConnection = new ConcurrentHashMap<>();
   private final Counter dead;
   private final ScheduledExecutorService heartbeat =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "ws-heartbeat"));
 
-  Sessions(ChatConfig config, Viewers viewers, MeterRegistry metrics) {
+  Sessions(ChatConfig config, Viewers viewers, TokenCheck tokens, MeterRegistry metrics) {
     this.config = config;
+    this.tokens = tokens;
     this.viewers = viewers;
     this.dead =
         Counter.builder("aicoder.ws.dead.closed")
@@ -46,6 +50,8 @@ public class Sessions {
   void start(@Observes StartupEvent event) {
     long every = config.heartbeat().toMillis();
     heartbeat.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    long check = config.tokenCheck().toMillis();
+    heartbeat.scheduleWithFixedDelay(this::checkTokens, check, check, TimeUnit.MILLISECONDS);
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -69,6 +75,28 @@ public class Sessions {
     Session session = byConnection.remove(connectionId);
     if (session != null) {
       viewers.leaveAll(session);
+    }
+  }
+
+  /**
+   * Closes connections whose token expired or was signed out since the handshake, so a revoked
+   * token stops receiving answers too; the client then asks the user to sign in again.
+   */
+  private void checkTokens() {
+    try {
+      long now = System.currentTimeMillis();
+      List<Session> open = List.copyOf(byConnection.values());
+      Set<String> revoked =
+          tokens.revoked(open.stream().map(s -> s.token().tokenId()).distinct().toList());
+      for (Session session : open) {
+        if (session.token().expiresAtMs() <= now) {
+          session.close(1008, "the access token expired; sign in again");
+        } else if (revoked.contains(session.token().tokenId())) {
+          session.close(1008, "signed out");
+        }
+      }
+    } catch (RuntimeException e) {
+      Log.debugf("Token check failed: %s", e.getMessage());
     }
   }
 

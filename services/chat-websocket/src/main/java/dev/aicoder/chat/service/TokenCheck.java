@@ -8,7 +8,10 @@ import dev.aicoder.auth.Tokens;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Verifies the gateway's access tokens at the WebSocket handshake: signature and expiry with the
@@ -29,8 +32,8 @@ public class TokenCheck {
     this.redis = redis;
   }
 
-  /** The user the token was issued to, or null when it is invalid, expired or signed out. */
-  public String userOf(String token) {
+  /** The token's claims, or null when it is invalid, expired or signed out. */
+  public TokenClaims check(String token) {
     TokenClaims claims = verify(token, false);
     if (claims == null) {
       claims = verify(token, true); // the key may have changed since it was loaded
@@ -42,7 +45,23 @@ public class TokenCheck {
       Log.debugf("Refused a signed-out token of %s", claims.user());
       return null;
     }
-    return claims.user();
+    return claims;
+  }
+
+  /** Which of these token ids were signed out, in one Redis call. */
+  public Set<String> revoked(List<String> tokenIds) {
+    if (tokenIds.isEmpty()) {
+      return Set.of();
+    }
+    String[] keys = tokenIds.stream().map(AuthKeys::revoked).toArray(String[]::new);
+    Map<String, String> found = redis.value(String.class).mget(keys);
+    Set<String> revoked = new HashSet<>();
+    for (String id : tokenIds) {
+      if (found.get(AuthKeys.revoked(id)) != null) {
+        revoked.add(id);
+      }
+    }
+    return revoked;
   }
 
   private TokenClaims verify(String token, boolean reload) {

@@ -257,6 +257,21 @@ class ChatEndpointTest {
     }
   }
 
+  @Test
+  void anOpenConnectionIsClosedWhenItsTokenIsSignedOutOrExpires() throws Exception {
+    String token = TestTokens.of("quitter");
+    try (WsClient signedOut = WsClient.connect(base, token, FrameCodec.JSON);
+        WsClient expiring =
+            WsClient.connect(
+                base, TestTokens.lasting("brief", Duration.ofSeconds(2)), FrameCodec.JSON)) {
+      join(signedOut, UUID.randomUUID().toString());
+      join(expiring, UUID.randomUUID().toString());
+      TestTokens.revoke("localhost", LocalRedisResource.redis().port(), token);
+      assertThat(signedOut.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+      assertThat(expiring.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+    }
+  }
+
   /** Sends a ping and reads until its pong (true) or a rate-limit error (false). */
   private static boolean answersPing(WsClient client) throws InterruptedException {
     long ts = System.nanoTime();
