@@ -36,6 +36,11 @@ public final class Keys {
     return "aicoder:ai:cancelled:" + turnId;
   }
 
+  /** Who started a turn, so only they may resume or cancel it; expires after a day. */
+  public static String turnOwner(String turnId) {
+    return "aicoder:ai:turnowner:" + turnId;
+  }
+
   /** The turn that a client message became, so a repeated clientMsgId yields the same turn. */
   public static String clientMessage(String conversationId, String clientMsgId) {
     return "aicoder:chat:msg:" + conversationId + ":" + clientMsgId;

@@ -113,7 +113,7 @@ public class ChatService {
         redis.execute(
             "EVAL",
             ACCEPT_PROMPT,
-            "7",
+            "8",
             Keys.conversation(conversationId),
             Keys.clientMessage(conversationId, prompt.clientMsgId()),
             Keys.promptRate(session.userId(), now / 60_000),
@@ -121,6 +121,7 @@ public class ChatService {
             Keys.userConversations(session.userId()),
             Keys.REQUESTS,
             Keys.WORKERS,
+            Keys.turnOwner(turnId),
             session.userId(),
             turnId,
             Long.toString(config.dedupeWindow().toSeconds()),
@@ -155,12 +156,22 @@ public class ChatService {
   }
 
   public void resume(Session session, Frame.Resume resume) {
+    checkTurnOwner(session, resume.turnId());
     tailer.resume(session, resume.turnId(), resume.lastSeq());
   }
 
   /** Marks the turn cancelled; whichever worker runs it sees the mark and aborts the model call. */
   public void cancel(Session session, Frame.Cancel cancel) {
+    checkTurnOwner(session, cancel.turnId());
     redis.value(String.class).setex(Keys.cancelled(cancel.turnId()), 3600, session.userId());
+  }
+
+  /** Only who started a turn may resume or cancel it (other tabs of the same user included). */
+  private void checkTurnOwner(Session session, String turnId) {
+    if (!session.userId().equals(redis.value(String.class).get(Keys.turnOwner(turnId)))) {
+      throw new Refused(
+          ErrorCode.FORBIDDEN, "This answer belongs to someone else, or it has expired.");
+    }
   }
 
   private void claimOrCheckOwner(String userId, String conversationId) {

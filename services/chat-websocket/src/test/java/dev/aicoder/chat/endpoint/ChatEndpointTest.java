@@ -229,6 +229,13 @@ class ChatEndpointTest {
       owner.next(Frame.Delta.class);
       other.send(new Frame.Ping(9));
       assertThat(other.next()).isEqualTo(new Frame.Pong(9));
+
+      // Nor can the other user read or stop the owner's answer by its id.
+      other.send(new Frame.Resume(turnId, 0));
+      assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
+      other.send(new Frame.Cancel(turnId));
+      assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
+      assertThat(redis.value(String.class).get(Keys.cancelled(turnId))).isNull();
     }
   }
 
