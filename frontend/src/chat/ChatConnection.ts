@@ -133,10 +133,6 @@ export class ChatConnection {
     this.socket?.close(4000, "dropped");
   }
 
-  get isOpen(): boolean {
-    return this.socket?.readyState === OPEN;
-  }
-
   close(): void {
     this.stopped = true;
     if (this.timer !== null) this.options.clearTimer(this.timer);

@@ -31,8 +31,11 @@ export function EditorPane() {
               aria-label={`Close ${t.path}`}
               onClick={(e) => {
                 e.stopPropagation();
-                if (!isDirty(t) || window.confirm(`${t.path} has unsaved changes. Close anyway?`))
+                if (!isDirty(t) || window.confirm(`${t.path} has unsaved changes. Close anyway?`)) {
                   closeTab(t.path);
+                  // Free the closed file's editor model (undo history); the chunk is loaded already.
+                  void import("../monaco/MonacoHost").then((m) => m.disposeModel(t.path));
+                }
               }}
             >
               ×

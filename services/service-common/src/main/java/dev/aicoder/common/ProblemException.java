@@ -15,7 +15,8 @@ public class ProblemException extends RuntimeException {
   private final Map<String, String> headers = new LinkedHashMap<>();
 
   public ProblemException(int status, String slug, String title, String detail) {
-    super(detail);
+    // An expected answer, not a bug: no stack trace to capture (it is never logged).
+    super(detail, null, false, false);
     this.problem = Problem.of(slug, title, status, detail);
   }
 

@@ -3,6 +3,7 @@ package dev.aicoder.chat.service;
 import dev.aicoder.chat.Session;
 import dev.aicoder.chat.config.ChatConfig;
 import dev.aicoder.chat.stream.TurnTailer;
+import dev.aicoder.common.Resources;
 import dev.aicoder.protocol.ChatMessage;
 import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Frame;
@@ -17,9 +18,6 @@ import io.opentelemetry.context.Scope;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -33,7 +31,7 @@ public class ChatService {
    * The prompt's checks and writes as one atomic script: one round trip instead of a dozen, which
    * under a burst of prompts is most of the time a prompt takes to accept.
    */
-  private static final String ACCEPT_PROMPT = script("/lua/accept-prompt.lua");
+  private static final String ACCEPT_PROMPT = Resources.text("/lua/accept-prompt.lua");
 
   /** Bound of the request stream; far above any backlog a healthy deployment has. */
   private static final long MAX_REQUESTS = 100_000;
@@ -183,14 +181,6 @@ public class ChatService {
     }
     if (!userId.equals(hash.hget(key, "owner"))) {
       throw forbidden();
-    }
-  }
-
-  private static String script(String resource) {
-    try (InputStream in = ChatService.class.getResourceAsStream(resource)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("Missing script " + resource, e);
     }
   }
 

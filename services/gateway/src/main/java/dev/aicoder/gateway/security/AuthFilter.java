@@ -2,7 +2,7 @@ package dev.aicoder.gateway.security;
 
 import dev.aicoder.auth.InvalidTokenException;
 import dev.aicoder.auth.TokenClaims;
-import dev.aicoder.common.Problem;
+import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.security.SecurityCounters.Reason;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -118,37 +118,23 @@ public class AuthFilter {
   }
 
   static Response unauthorized(String detail) {
-    return Response.status(401)
-        .type(Problem.MEDIA_TYPE)
+    return new ProblemException(401, "unauthorized", "Unauthorized", detail)
         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-        .entity(Problem.of("unauthorized", "Unauthorized", 401, detail))
-        .build();
+        .toResponse();
   }
 
   /** A 429 problem with {@code Retry-After}. */
   public static Response tooManyRequests(long retryAfterSeconds, String detail) {
-    return Response.status(429)
-        .type(Problem.MEDIA_TYPE)
+    String text = detail + " Retry after " + retryAfterSeconds + " s.";
+    return new ProblemException(429, "rate-limited", "Too Many Requests", text)
         .header("Retry-After", Long.toString(retryAfterSeconds))
-        .entity(
-            Problem.of(
-                "rate-limited",
-                "Too Many Requests",
-                429,
-                detail + " Retry after " + retryAfterSeconds + " s."))
-        .build();
+        .toResponse();
   }
 
   private static Response unavailable() {
-    return Response.status(503)
-        .type(Problem.MEDIA_TYPE)
+    String text = "The gateway cannot reach Redis; try again shortly.";
+    return new ProblemException(503, "redis-unavailable", "Service Unavailable", text)
         .header("Retry-After", "5")
-        .entity(
-            Problem.of(
-                "redis-unavailable",
-                "Service Unavailable",
-                503,
-                "The gateway cannot reach Redis; try again shortly."))
-        .build();
+        .toResponse();
   }
 }

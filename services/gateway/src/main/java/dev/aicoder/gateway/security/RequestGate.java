@@ -2,6 +2,7 @@ package dev.aicoder.gateway.security;
 
 import dev.aicoder.auth.AuthKeys;
 import dev.aicoder.auth.TokenClaims;
+import dev.aicoder.common.Resources;
 import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.gateway.config.GatewayConfig;
 import io.quarkus.logging.Log;
@@ -12,9 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +40,7 @@ public class RequestGate {
 
   static final long SYNC_MS = 100;
   static final long REVOCATION_RECHECK_MS = 1000;
-  private static final String SCRIPT = script("/lua/request-gate.lua");
+  private static final String SCRIPT = Resources.text("/lua/request-gate.lua");
 
   private final ReactiveRedisDataSource redis;
   private final Vertx vertx;
@@ -171,12 +169,4 @@ public class RequestGate {
   }
 
   private record Revocation(boolean revoked, long checkedAtMs) {}
-
-  static String script(String resource) {
-    try (InputStream in = RequestGate.class.getResourceAsStream(resource)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("Missing script " + resource, e);
-    }
-  }
 }

@@ -7,6 +7,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,40 +36,55 @@ public class SigningKeys {
   /** The key and a verifier for it. */
   public Loaded current() {
     Loaded now = loaded;
-    if (now == null || System.currentTimeMillis() - now.loadedAtMs() > RECHECK_MS) {
-      synchronized (this) {
-        if (loaded == now) {
-          try {
-            loaded =
-                load(now == null ? SigningKey.generate(System.currentTimeMillis()) : now.key());
-          } catch (RuntimeException e) {
-            if (now == null) {
-              throw e;
-            }
-            Log.warnf("Could not re-check the signing key in Redis: %s", e.getMessage());
-          }
-        }
-        now = loaded;
-      }
+    if (now != null && System.currentTimeMillis() - now.loadedAtMs() <= RECHECK_MS) {
+      return now;
     }
-    return now;
+    synchronized (this) {
+      if (loaded != now) {
+        return loaded;
+      }
+      try {
+        loaded = load(now);
+      } catch (RuntimeException e) {
+        if (now == null) {
+          throw e;
+        }
+        Log.warnf("Could not re-check the signing key in Redis: %s", e.getMessage());
+        // Keep signing with the known key; try again in a minute, not on every request.
+        loaded = new Loaded(now.key(), now.tokens(), System.currentTimeMillis());
+      }
+      return loaded;
+    }
   }
 
-  private Loaded load(SigningKey fresh) {
-    List<String> args = new ArrayList<>(List.of("EVAL", CREATE_ONCE, "1", AuthKeys.SIGNING_KEY));
-    fresh.toFields().forEach((k, v) -> args.addAll(List.of(k, v)));
-    var reply = redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new));
-    Map<String, String> fields = new java.util.HashMap<>();
+  /**
+   * The stored key. When none is stored (first start, a wiped Redis) this replica's key, or a new
+   * one, is stored, unless another replica stores its own first.
+   */
+  private Loaded load(Loaded known) {
+    Map<String, String> fields = redis.hash(String.class).hgetall(AuthKeys.SIGNING_KEY);
+    if (fields.isEmpty()) {
+      fields =
+          createOnce(known != null ? known.key() : SigningKey.generate(System.currentTimeMillis()));
+    }
+    SigningKey key = SigningKey.fromFields(fields, true);
+    long now = System.currentTimeMillis();
+    if (known != null && known.key().id().equals(key.id())) {
+      return new Loaded(known.key(), known.tokens(), now);
+    }
+    Log.infof("Signing tokens with key %s", key.id());
+    return new Loaded(key, new Tokens(key), now);
+  }
+
+  private Map<String, String> createOnce(SigningKey offered) {
+    List<String> args = new ArrayList<>(List.of(CREATE_ONCE, "1", AuthKeys.SIGNING_KEY));
+    offered.toFields().forEach((field, value) -> args.addAll(List.of(field, value)));
+    var reply = redis.execute("EVAL", args.toArray(String[]::new));
+    Map<String, String> fields = new HashMap<>();
     for (int i = 0; i + 1 < reply.size(); i += 2) {
       fields.put(reply.get(i).toString(), reply.get(i + 1).toString());
     }
-    SigningKey key = SigningKey.fromFields(fields, true);
-    Loaded current = loaded;
-    if (current != null && current.key().id().equals(key.id())) {
-      return new Loaded(current.key(), current.tokens(), System.currentTimeMillis());
-    }
-    Log.infof("Signing tokens with key %s", key.id());
-    return new Loaded(key, new Tokens(key), System.currentTimeMillis());
+    return fields;
   }
 
   /** A signing key with its verifier, and when it was last checked against Redis. */

@@ -19,7 +19,9 @@ public class AdminBootstrap {
 
   private final AccountStore accounts;
   private final GatewayConfig.Auth auth;
-  private boolean generated;
+
+  /** Once an admin is known to exist, sign-ins stop scanning the accounts for one. */
+  private boolean adminFound;
 
   AdminBootstrap(AccountStore accounts, GatewayConfig config) {
     this.accounts = accounts;
@@ -52,14 +54,17 @@ public class AdminBootstrap {
         accounts.create(user, auth.adminPassword().get(), "admin");
         Log.infof("Created the admin account %s from AI_CODER_ADMIN_USER", user);
       }
-    } else if (!generated && !accounts.anyAdmin()) {
-      String password = randomPassword();
-      accounts.create("admin", password, "admin");
-      generated = true;
-      Log.warnf(
-          "No admin configured: created user 'admin' with password %s (shown once; set"
-              + " AI_CODER_ADMIN_USER and AI_CODER_ADMIN_PASSWORD to choose your own)",
-          password);
+    } else if (!adminFound) {
+      adminFound = accounts.anyAdmin();
+      if (!adminFound) {
+        String password = randomPassword();
+        accounts.create("admin", password, "admin");
+        adminFound = true;
+        Log.warnf(
+            "No admin configured: created user 'admin' with password %s (shown once; set"
+                + " AI_CODER_ADMIN_USER and AI_CODER_ADMIN_PASSWORD to choose your own)",
+            password);
+      }
     }
   }
 
