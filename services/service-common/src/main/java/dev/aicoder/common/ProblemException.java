@@ -1,5 +1,7 @@
 package dev.aicoder.common;
 
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,20 +34,63 @@ public class ProblemException extends RuntimeException {
     return this;
   }
 
+  /**
+   * Any error as a problem: a problem as it is, a JAX-RS exception with its status and headers,
+   * anything else as a 500 whose details go to the log only.
+   */
+  public static ProblemException of(Throwable e) {
+    if (e instanceof ProblemException problem) {
+      return problem;
+    }
+    if (e instanceof WebApplicationException web) {
+      Response original = web.getResponse();
+      int status = original.getStatus();
+      Response.StatusType info = Response.Status.fromStatusCode(status);
+      String title = info != null ? info.getReasonPhrase() : "HTTP " + status;
+      String slug = title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+      ProblemException problem = new ProblemException(status, slug, title, e.getMessage());
+      original
+          .getStringHeaders()
+          .forEach(
+              (name, values) -> {
+                if (!name.equalsIgnoreCase("Content-Type") && !values.isEmpty()) {
+                  problem.header(name, values.get(0));
+                }
+              });
+      return problem;
+    }
+    Log.error("Unexpected error while handling a request", e);
+    return new ProblemException(
+        500,
+        "internal-error",
+        "Internal Server Error",
+        "The server failed to handle the request; the log has the details.");
+  }
+
   public Problem problem() {
     return problem;
   }
 
-  /** The response this problem is answered with. */
-  public Response toResponse() {
+  /** The problem document: the standard members, then the extensions. */
+  public Map<String, Object> body() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", problem.type());
     body.put("title", problem.title());
     body.put("status", problem.status());
     body.put("detail", problem.detail());
     body.putAll(extensions);
+    return body;
+  }
+
+  /** The response headers that go with the problem. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The response this problem is answered with. */
+  public Response toResponse() {
     Response.ResponseBuilder builder =
-        Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body);
+        Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body());
     headers.forEach(builder::header);
     return builder.build();
   }

@@ -7,7 +7,7 @@ import dev.aicoder.gateway.Account;
 import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.gateway.Team;
 import dev.aicoder.gateway.config.GatewayConfig;
-import dev.aicoder.gateway.security.AuthFilter;
+import dev.aicoder.gateway.security.Authenticator;
 import dev.aicoder.gateway.security.Caller;
 import dev.aicoder.gateway.security.RequestGate;
 import dev.aicoder.gateway.security.SecurityCounters;
@@ -92,7 +92,7 @@ public class AuthResource {
       if (failures != null && failures >= (key.equals(ipKey) ? 4L * limit : limit)) {
         counters.count(Reason.LOGIN_THROTTLED);
         long ttl = Math.max(1, redis.key().ttl(key));
-        return AuthFilter.tooManyRequests(ttl, "Too many failed sign-ins.");
+        return Authenticator.tooManyRequests(ttl, "Too many failed sign-ins.").toResponse();
       }
     }
     Account account = accounts.verify(username, login.password()).orElse(null);

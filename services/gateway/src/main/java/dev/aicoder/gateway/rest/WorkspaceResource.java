@@ -31,8 +31,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** A team's workspaces and the files in them. File paths travel in the {@code path} parameter. */
@@ -45,8 +43,6 @@ public class WorkspaceResource {
 
   /** A rename or move. */
   public record Move(String from, String to) {}
-
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
   private final WorkspaceStore workspaces;
   private final WorkspaceFiles files;
@@ -101,79 +97,6 @@ public class WorkspaceResource {
     }
     java.nio.file.Path root = root(id);
     return files.list(root, resolve(root, path), cursor, limit);
-  }
-
-  @GET
-  @Path("{id}/file")
-  @Produces(MediaType.WILDCARD)
-  @Operation(
-      summary =
-          "Read a file with its ETag; binary files are flagged (X-Content-Kind) and sent"
-              + " only with raw=true; large ones by Range")
-  public Response read(
-      @PathParam("id") String id,
-      @QueryParam("path") String path,
-      @QueryParam("raw") @DefaultValue("false") boolean raw,
-      @HeaderParam("Range") String range,
-      @HeaderParam("If-None-Match") String ifNoneMatch) {
-    java.nio.file.Path root = root(id);
-    java.nio.file.Path file = resolve(root, path);
-    FileVersion version = files.version(root, file);
-    if (version.etag().equals(ifNoneMatch)) {
-      return Response.notModified().tag(unquoted(version.etag())).build();
-    }
-    long start = 0;
-    long end = version.size() - 1;
-    boolean partial = range != null;
-    if (partial) {
-      Matcher m = RANGE.matcher(range.trim());
-      if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-        throw rangeNotSatisfiable(version, "Send one range: Range: bytes=<start>-<end>.");
-      }
-      if (m.group(1).isEmpty()) { // the last N bytes
-        start = Math.max(0, version.size() - Long.parseLong(m.group(2)));
-      } else {
-        start = Long.parseLong(m.group(1));
-        end = m.group(2).isEmpty() ? end : Math.min(end, Long.parseLong(m.group(2)));
-      }
-      if (start >= version.size() || start > end) {
-        throw rangeNotSatisfiable(version, "The range is outside the file.");
-      }
-    }
-    long length = end - start + 1;
-    if (length > config.files().maxRead().asLongValue()) {
-      throw new ProblemException(
-              413,
-              "file-too-large",
-              "Content Too Large",
-              "The file is "
-                  + version.size()
-                  + " bytes; read it in ranges of at most "
-                  + config.files().maxRead().asLongValue()
-                  + " bytes (Range: bytes=0-...).")
-          .with("size", version.size());
-    }
-    byte[] bytes = version.size() == 0 ? new byte[0] : files.read(file, start, (int) length);
-    byte[] head = start == 0 ? bytes : files.read(file, 0, (int) Math.min(8192, version.size()));
-    boolean binary = WorkspaceFiles.isBinary(head);
-    Response.ResponseBuilder response =
-        Response.status(partial ? 206 : 200)
-            .tag(unquoted(version.etag()))
-            .header("Last-Modified", new java.util.Date(version.modified()))
-            .header("X-Content-Kind", binary ? "binary" : "text")
-            .header("X-File-Size", version.size())
-            .header("Accept-Ranges", "bytes")
-            .header("Cache-Control", "no-cache");
-    if (partial) {
-      response.header("Content-Range", "bytes " + start + "-" + end + "/" + version.size());
-    }
-    if (binary && !raw && !partial) {
-      return response.type(MediaType.APPLICATION_OCTET_STREAM).entity(new byte[0]).build();
-    }
-    return response
-        .type(binary ? MediaType.APPLICATION_OCTET_STREAM : "text/plain; charset=utf-8")
-        .entity(bytes)
-        .build();
   }
 
   @PUT
@@ -280,10 +203,5 @@ public class WorkspaceResource {
 
   private static String unquoted(String etag) {
     return etag.substring(1, etag.length() - 1);
-  }
-
-  private static ProblemException rangeNotSatisfiable(FileVersion version, String detail) {
-    return new ProblemException(416, "range-not-satisfiable", "Range Not Satisfiable", detail)
-        .header("Content-Range", "bytes */" + version.size());
   }
 }

@@ -5,16 +5,21 @@ import dev.aicoder.auth.SigningKey;
 import dev.aicoder.auth.Tokens;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The token signing key, made once and shared through Redis so every gateway replica signs with the
- * same key and chat-websocket can verify with its public half. Loaded on first use, so the gateway
- * starts (not ready) while Redis is down.
+ * same key and chat-websocket can verify with its public half. Loaded in the background from start,
+ * so the gateway starts (not ready) while Redis is down.
  */
 @ApplicationScoped
 public class SigningKeys {
@@ -27,34 +32,71 @@ public class SigningKeys {
   private static final long RECHECK_MS = 60_000;
 
   private final RedisDataSource redis;
+  private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile Loaded loaded;
 
   SigningKeys(RedisDataSource redis) {
     this.redis = redis;
   }
 
-  /** The key and a verifier for it. */
+  void preload(@Observes StartupEvent event) {
+    refreshInBackground();
+  }
+
+  /**
+   * The key and a verifier for it. Never blocks once a key is known: a re-check that is due runs on
+   * a worker thread while the known key keeps serving, so event-loop routes may call this. Before
+   * the first load only a worker thread may wait for Redis; an event-loop caller gets an {@link
+   * IllegalStateException} (answered 503) and the load starts in the background.
+   */
   public Loaded current() {
     Loaded now = loaded;
-    if (now != null && System.currentTimeMillis() - now.loadedAtMs() <= RECHECK_MS) {
+    if (now != null) {
+      if (System.currentTimeMillis() - now.loadedAtMs() > RECHECK_MS) {
+        refreshInBackground();
+      }
       return now;
     }
+    if (Context.isOnEventLoopThread()) {
+      refreshInBackground();
+      throw new IllegalStateException("The signing key is not loaded yet.");
+    }
     synchronized (this) {
-      if (loaded != now) {
-        return loaded;
-      }
-      try {
-        loaded = load(now);
-      } catch (RuntimeException e) {
-        if (now == null) {
-          throw e;
-        }
-        Log.warnf("Could not re-check the signing key in Redis: %s", e.getMessage());
-        // Keep signing with the known key; try again in a minute, not on every request.
-        loaded = new Loaded(now.key(), now.tokens(), System.currentTimeMillis());
+      if (loaded == null) {
+        loaded = load(null);
       }
       return loaded;
     }
+  }
+
+  /** Makes the next {@link #current()} re-check Redis (tests). */
+  void expire() {
+    Loaded now = loaded;
+    if (now != null) {
+      loaded = new Loaded(now.key(), now.tokens(), 0);
+    }
+  }
+
+  private void refreshInBackground() {
+    if (!refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    Infrastructure.getDefaultWorkerPool()
+        .execute(
+            () -> {
+              Loaded now = loaded;
+              try {
+                loaded = load(now);
+              } catch (RuntimeException e) {
+                Log.warnf("Could not check the signing key in Redis: %s", e.getMessage());
+                if (now != null) {
+                  // Keep signing with the known key; try again in a minute, not per request.
+                  loaded = new Loaded(now.key(), now.tokens(), System.currentTimeMillis());
+                }
+              } finally {
+                refreshing.set(false);
+              }
+            });
   }
 
   /**

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.regex.Pattern;
 
 /**
@@ -72,6 +73,9 @@ public final class WorkspacePaths {
     if (!target.startsWith(root)) {
       throw refused("The path leads outside the workspace.");
     }
+    if (noSymlinkBelow(root, target)) {
+      return target; // the common case, settled with one lstat per name below the root
+    }
     try {
       Path existing = target;
       while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
@@ -87,6 +91,27 @@ public final class WorkspacePaths {
       throw refused("The path cannot be resolved: " + e.getClass().getSimpleName());
     }
     return target;
+  }
+
+  /**
+   * Whether every name from the root down to {@code target} exists and none is a symlink: then the
+   * target is inside the (real) root without resolving links. False sends the caller to the full
+   * checks, which allow symlinks that stay inside.
+   */
+  private static boolean noSymlinkBelow(Path root, Path target) {
+    Path current = root;
+    for (Path name : root.relativize(target)) {
+      current = current.resolve(name);
+      try {
+        if (Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            .isSymbolicLink()) {
+          return false;
+        }
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The path relative to the workspace root, with '/' separators. */

@@ -96,9 +96,14 @@ public class WorkspaceStore {
    * workspace that does not exist, so ids cannot be probed.
    */
   public Workspace open(Caller caller, String workspaceId) {
+    return open(caller.user(), workspaceId);
+  }
+
+  /** {@link #open(Caller, String)} for a user known from a verified token. */
+  public Workspace open(String user, String workspaceId) {
     Workspace workspace =
         find(Names.id(workspaceId, "workspace")).orElseThrow(() -> notFound(workspaceId));
-    if (!isMember(workspace.teamId(), caller.user())) {
+    if (!isMember(workspace.teamId(), user)) {
       counters.count(Reason.FORBIDDEN);
       throw notFound(workspaceId);
     }

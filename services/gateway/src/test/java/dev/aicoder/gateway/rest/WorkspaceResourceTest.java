@@ -174,6 +174,45 @@ class WorkspaceResourceTest {
   }
 
   @Test
+  void filesOverTheReadLimitAreReadByRange() throws Exception {
+    long limit = config.files().maxRead().asLongValue();
+    byte[] big = new byte[(int) limit + 1000];
+    java.util.Arrays.fill(big, (byte) 'x');
+    big[big.length - 1] = 'z';
+    Files.write(workspaceFolder().resolve("big.log"), big);
+    Response tooLarge = as(alice).queryParam("path", "big.log").get(file());
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(tooLarge.contentType()).isEqualTo("application/problem+json");
+    assertThat(tooLarge.jsonPath().getLong("size")).isEqualTo(big.length);
+    Response first =
+        as(alice)
+            .header("Range", "bytes=0-" + (limit - 1))
+            .queryParam("path", "big.log")
+            .get(file());
+    assertThat(first.statusCode()).isEqualTo(206);
+    assertThat(first.asByteArray()).hasSize((int) limit);
+    assertThat(first.header("X-File-Size")).isEqualTo(Integer.toString(big.length));
+    assertThat(first.header("Last-Modified")).endsWith("GMT");
+    Response last = as(alice).header("Range", "bytes=-3").queryParam("path", "big.log").get(file());
+    assertThat(last.asString()).isEqualTo("xxz");
+    assertThat(last.header("Content-Range"))
+        .isEqualTo("bytes " + (big.length - 3) + "-" + (big.length - 1) + "/" + big.length);
+  }
+
+  @Test
+  void readingAFileNeedsAToken() {
+    put(alice, "a.txt", "secret", null);
+    Response anonymous = io.restassured.RestAssured.given().queryParam("path", "a.txt").get(file());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Bearer");
+    assertThat(anonymous.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    assertThat(anonymous.jsonPath().getString("type")).isEqualTo("/problems/unauthorized");
+    Response forged = as(alice + "x").queryParam("path", "a.txt").get(file());
+    assertThat(forged.statusCode()).isEqualTo(401);
+    assertThat(forged.asString()).doesNotContain("secret");
+  }
+
+  @Test
   void binaryFilesAreFlaggedNotDumped() throws Exception {
     Files.write(
         workspaceFolder().resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});

@@ -1,0 +1,224 @@
+package dev.aicoder.gateway.rest;
+
+import dev.aicoder.auth.TokenClaims;
+import dev.aicoder.common.Problem;
+import dev.aicoder.common.ProblemException;
+import dev.aicoder.gateway.config.GatewayConfig;
+import dev.aicoder.gateway.security.AuthFilter;
+import dev.aicoder.gateway.security.Authenticator;
+import dev.aicoder.gateway.security.SecurityCounters;
+import dev.aicoder.gateway.security.SecurityCounters.Reason;
+import dev.aicoder.gateway.service.WorkspaceFiles;
+import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
+import dev.aicoder.gateway.service.WorkspacePaths;
+import dev.aicoder.gateway.service.WorkspaceStore;
+import io.netty.buffer.Unpooled;
+import io.quarkus.logging.Log;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/workspaces/{id}/file}: reads a file with its ETag; binary files are flagged
+ * ({@code X-Content-Kind}) and sent only with {@code raw=true}; large ones are read by {@code
+ * Range}. File reads are the IDE's busiest route, and the JAX-RS pipeline cost several times more
+ * than the read itself (benchmarks/README.md, file-read), so this one route is served straight from
+ * Vert.x: the same {@link Authenticator} as every API route on the event loop, then the workspace
+ * and file work on a worker thread. Documented in {@code META-INF/openapi.yaml}.
+ */
+@ApplicationScoped
+public class FileReadRoute {
+
+  static final String PATH = "/api/workspaces/:id/file";
+  private static final String CLAIMS = "aicoder.claims";
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
+  private static final int ATTEMPTS = 5;
+
+  private final Authenticator authenticator;
+  private final WorkspaceStore workspaces;
+  private final WorkspaceFiles files;
+  private final SecurityCounters counters;
+  private final long maxRead;
+
+  FileReadRoute(
+      Authenticator authenticator,
+      WorkspaceStore workspaces,
+      WorkspaceFiles files,
+      SecurityCounters counters,
+      GatewayConfig config) {
+    this.authenticator = authenticator;
+    this.workspaces = workspaces;
+    this.files = files;
+    this.counters = counters;
+    this.maxRead = config.files().maxRead().asLongValue();
+  }
+
+  void register(@Observes Router router) {
+    router.get(PATH).handler(this::admit).blockingHandler(this::read, false);
+  }
+
+  private void admit(RoutingContext rc) {
+    HttpServerRequest request = rc.request();
+    authenticator
+        .admit(
+            request.path(),
+            AuthFilter.clientAddress(request),
+            request.getHeader(HttpHeaders.AUTHORIZATION))
+        .subscribe()
+        .with(
+            claims -> {
+              rc.put(CLAIMS, claims);
+              rc.next();
+            },
+            e -> answer(rc.response(), ProblemException.of(e)));
+  }
+
+  private void read(RoutingContext rc) {
+    try {
+      serve(rc, rc.get(CLAIMS));
+    } catch (IllegalArgumentException e) { // a malformed query string
+      answer(
+          rc.response(),
+          new ProblemException(400, "bad-request", "Bad Request", "Malformed query string."));
+    } catch (RuntimeException e) {
+      answer(rc.response(), ProblemException.of(e));
+    }
+  }
+
+  private void serve(RoutingContext rc, TokenClaims claims) {
+    String path = first(rc.queryParam("path"));
+    boolean raw = Boolean.parseBoolean(first(rc.queryParam("raw")));
+    Path root = workspaces.folder(workspaces.open(claims.user(), rc.pathParam("id")));
+    Path file;
+    try {
+      file = WorkspacePaths.resolve(root, path);
+    } catch (ProblemException e) {
+      counters.count(Reason.BAD_PATH);
+      Log.infof("Refused path from %s: %s", claims.user(), e.getMessage());
+      throw e;
+    }
+    String range = rc.request().getHeader("Range");
+    HttpServerResponse response = rc.response();
+    // Writes rename a new file into place, which changes the version: reading the version again
+    // after the bytes proves they belong to it, so an ETag never vouches for other content.
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      FileVersion version = files.version(root, file);
+      if (version.etag().equals(rc.request().getHeader("If-None-Match"))) {
+        response.setStatusCode(304).putHeader("ETag", version.etag()).end();
+        return;
+      }
+      long[] span = span(version, range);
+      long length = span[1] - span[0] + 1;
+      if (length > maxRead) {
+        throw new ProblemException(
+                413,
+                "file-too-large",
+                "Content Too Large",
+                "The file is "
+                    + version.size()
+                    + " bytes; read it in ranges of at most "
+                    + maxRead
+                    + " bytes (Range: bytes=0-...).")
+            .with("size", version.size());
+      }
+      byte[] bytes = length == 0 ? new byte[0] : files.read(file, span[0], (int) length);
+      byte[] head =
+          span[0] == 0 ? bytes : files.read(file, 0, (int) Math.min(8192, version.size()));
+      if (files.version(root, file).equals(version)) {
+        send(response, version, range != null, span, bytes, WorkspaceFiles.isBinary(head), raw);
+        return;
+      }
+    }
+    throw new ProblemException(
+            503, "file-busy", "Service Unavailable", path + " is being rewritten; read it again.")
+        .header("Retry-After", "1");
+  }
+
+  /** The first and last byte to send. */
+  private static long[] span(FileVersion version, String range) {
+    long end = version.size() - 1;
+    if (range == null) {
+      return new long[] {0, end};
+    }
+    Matcher m = RANGE.matcher(range.trim());
+    if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+      throw rangeNotSatisfiable(version, "Send one range: Range: bytes=<start>-<end>.");
+    }
+    long start;
+    if (m.group(1).isEmpty()) { // the last N bytes
+      start = Math.max(0, version.size() - Long.parseLong(m.group(2)));
+    } else {
+      start = Long.parseLong(m.group(1));
+      end = m.group(2).isEmpty() ? end : Math.min(end, Long.parseLong(m.group(2)));
+    }
+    if (start >= version.size() || start > end) {
+      throw rangeNotSatisfiable(version, "The range is outside the file.");
+    }
+    return new long[] {start, end};
+  }
+
+  private static void send(
+      HttpServerResponse response,
+      FileVersion version,
+      boolean partial,
+      long[] span,
+      byte[] bytes,
+      boolean binary,
+      boolean raw) {
+    response
+        .setStatusCode(partial ? 206 : 200)
+        .putHeader("ETag", version.etag())
+        .putHeader(
+            "Last-Modified",
+            DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                Instant.ofEpochMilli(version.modified()).atZone(ZoneOffset.UTC)))
+        .putHeader("X-Content-Kind", binary ? "binary" : "text")
+        .putHeader("X-File-Size", Long.toString(version.size()))
+        .putHeader("Accept-Ranges", "bytes")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader(
+            "Content-Type", binary ? "application/octet-stream" : "text/plain;charset=UTF-8");
+    if (partial) {
+      response.putHeader(
+          "Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + version.size());
+    }
+    // Wrapped, not copied: the array is not touched again.
+    response.end(
+        binary && !raw && !partial
+            ? Buffer.buffer()
+            : Buffer.buffer(Unpooled.wrappedBuffer(bytes)));
+  }
+
+  private static void answer(HttpServerResponse response, ProblemException problem) {
+    if (response.ended()) {
+      return;
+    }
+    problem.headers().forEach(response::putHeader);
+    response
+        .setStatusCode(problem.problem().status())
+        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+        .end(Json.encode(problem.body()));
+  }
+
+  private static String first(List<String> values) {
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  private static ProblemException rangeNotSatisfiable(FileVersion version, String detail) {
+    return new ProblemException(416, "range-not-satisfiable", "Range Not Satisfiable", detail)
+        .header("Content-Range", "bytes */" + version.size());
+  }
+}
