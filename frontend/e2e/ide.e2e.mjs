@@ -11,6 +11,7 @@ import {
   logs,
   PASSWORD,
   services,
+  SSO_USER,
   stopAll,
   until,
 } from "./stack.mjs";
@@ -176,6 +177,15 @@ async function main() {
       await shot("proposal");
       await page.getByRole("button", { name: "Accept" }).click();
       await serverFile(base, token, fileUrl, (t) => t === expected(5), "the applied change");
+    });
+
+    await step("single sign-on through the identity provider", async () => {
+      const sso = await browser.newPage();
+      await sso.goto(base);
+      await sso.getByRole("link", { name: "Sign in with single sign-on" }).click();
+      await sso.locator(".top-bar").getByText(SSO_USER).waitFor();
+      if (sso.url().includes("sso=")) throw new Error(`the token stayed in the URL: ${sso.url()}`);
+      await sso.close();
     });
   } finally {
     await browser.close();

@@ -1,7 +1,9 @@
 // The stack the browser tests and benchmarks run against: the packaged services as processes, a
 // real Redis and the fake model server, on free ports.
 import { spawn } from "node:child_process";
+import { createSign, generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -9,6 +11,9 @@ import { join, resolve } from "node:path";
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const PASSWORD = "e2e-admin-password";
+/** Who the fake identity provider signs in. */
+export const SSO_USER = "sso-e2e";
+const SSO_CLIENT = { id: "ai-coder", secret: `e2e-${randomUUID()}-client-secret` };
 export const children = [];
 export const workspaces = mkdtempSync(join(tmpdir(), "aicoder-e2e-"));
 
@@ -47,11 +52,75 @@ export async function until(what, check, timeoutMs = 120_000) {
   }
 }
 
+const base64url = (data) => Buffer.from(data).toString("base64url");
+
+/**
+ * A minimal OpenID Connect provider: discovery, JWKS, an authorization endpoint that signs in
+ * SSO_USER at once, and a token endpoint that checks the client secret and returns an RS256 ID
+ * token. Test code, like the fake model.
+ */
+function identityProvider(port) {
+  const issuer = `http://127.0.0.1:${port}`;
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const jwk = { ...publicKey.export({ format: "jwk" }), kid: "e2e", alg: "RS256", use: "sig" };
+  const json = (res, status, body) => {
+    res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+  };
+  const server = createHttpServer(async (req, res) => {
+    const url = new URL(req.url, issuer);
+    if (url.pathname === "/.well-known/openid-configuration") {
+      return json(res, 200, {
+        issuer,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+        jwks_uri: `${issuer}/jwks`,
+        response_types_supported: ["code"],
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: ["RS256"],
+      });
+    }
+    if (url.pathname === "/jwks") return json(res, 200, { keys: [jwk] });
+    if (url.pathname === "/authorize") {
+      const back = new URL(url.searchParams.get("redirect_uri"));
+      back.searchParams.set("code", randomUUID());
+      back.searchParams.set("state", url.searchParams.get("state"));
+      return res.writeHead(302, { Location: back.toString() }).end();
+    }
+    if (url.pathname === "/token") {
+      const basic = `Basic ${Buffer.from(`${SSO_CLIENT.id}:${SSO_CLIENT.secret}`).toString("base64")}`;
+      if (req.headers.authorization !== basic) return json(res, 401, { error: "invalid_client" });
+      const now = Math.floor(Date.now() / 1000);
+      const header = base64url(JSON.stringify({ alg: "RS256", kid: "e2e", typ: "JWT" }));
+      const claims = base64url(
+        JSON.stringify({
+          iss: issuer,
+          aud: SSO_CLIENT.id,
+          sub: `sub-${SSO_USER}`,
+          preferred_username: SSO_USER,
+          iat: now,
+          exp: now + 300,
+        }),
+      );
+      const signature = createSign("RSA-SHA256").update(`${header}.${claims}`).sign(privateKey);
+      const idToken = `${header}.${claims}.${base64url(signature)}`;
+      return json(res, 200, { access_token: idToken, id_token: idToken, token_type: "Bearer" });
+    }
+    res.writeHead(404).end();
+  });
+  server.listen(port, "127.0.0.1");
+  children.push({
+    name: "identity-provider",
+    child: { kill: () => server.close() },
+    log: () => "",
+  });
+  return issuer;
+}
+
 const ready = (port) => fetch(`http://127.0.0.1:${port}/q/health/ready`).then((r) => r.ok);
 
 /** Starts Redis, the fake model and the three services; returns the gateway URL. */
 export async function services({ redisPort } = {}) {
-  const [model, chat, ai, gateway] = await Promise.all([1, 2, 3, 4].map(freePort));
+  const [model, chat, ai, gateway, idp] = await Promise.all([1, 2, 3, 4, 5].map(freePort));
   const redis = redisPort ?? (await freePort());
   stackPorts.redis = redis;
   const common = {
@@ -96,6 +165,10 @@ export async function services({ redisPort } = {}) {
     AI_CODER_WORKSPACE_ROOT: workspaces,
     CHAT_WEBSOCKET_URL: `http://127.0.0.1:${chat}`,
     AI_STREAMING_URL: `http://127.0.0.1:${ai}`,
+    AI_CODER_OIDC_ENABLED: "true",
+    AI_CODER_OIDC_ISSUER: identityProvider(idp),
+    AI_CODER_OIDC_CLIENT_ID: SSO_CLIENT.id,
+    AI_CODER_OIDC_CLIENT_SECRET: SSO_CLIENT.secret,
   });
   for (const port of [ai, chat, gateway]) await until(`the service on ${port}`, () => ready(port));
   return `http://127.0.0.1:${gateway}`;

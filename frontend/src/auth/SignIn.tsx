@@ -1,12 +1,27 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, apiJson } from "../api/client";
 import { setSession, type Session } from "./session";
+
+let pendingError: string | null = null;
+
+/** An error to show when the sign-in page next appears (a refused single sign-on). */
+export function showSignInError(message: string): void {
+  pendingError = message;
+}
 
 export function SignIn() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(() => pendingError);
   const [busy, setBusy] = useState(false);
+  const [singleSignOn, setSingleSignOn] = useState(false);
+
+  useEffect(() => {
+    pendingError = null;
+    apiJson<{ singleSignOn: boolean }>("/api/auth/methods")
+      .then((methods) => setSingleSignOn(methods.singleSignOn))
+      .catch(() => setSingleSignOn(false)); // the password form still works
+  }, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -58,6 +73,11 @@ export function SignIn() {
         <button type="submit" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
+        {singleSignOn && (
+          <a className="sso" href="/api/auth/sso">
+            Sign in with single sign-on
+          </a>
+        )}
       </form>
     </main>
   );

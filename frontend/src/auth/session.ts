@@ -44,3 +44,23 @@ export function setSession(session: Session | null): void {
   }
   listeners.forEach((l) => l());
 }
+
+/**
+ * Single sign-on comes back to the app with the session (or the reason it was refused) in the URL
+ * fragment, which browsers never send to a server. Returns what the fragment holds; the caller
+ * removes it from the address bar and history at once.
+ */
+export function fromFragment(hash: string): { session: Session } | { error: string } | null {
+  if (!hash.startsWith("#sso=") && !hash.startsWith("#sso-error=")) return null;
+  const fields = new URLSearchParams(hash.slice(1));
+  const error = fields.get("sso-error");
+  if (error !== null) return { error };
+  const token = fields.get("sso");
+  const username = fields.get("username");
+  const role = fields.get("role");
+  const expiresAt = Number(fields.get("expiresAt"));
+  if (!token || !username || !role || !Number.isFinite(expiresAt) || expiresAt <= Date.now()) {
+    return { error: "Single sign-on returned an unusable session; sign in again." };
+  }
+  return { session: { token, username, role, expiresAt } };
+}

@@ -39,6 +39,9 @@ public interface GatewayConfig {
   /** Sign-in and tokens. */
   Auth auth();
 
+  /** Single sign-on through an OpenID Connect provider (quarkus-oidc's settings hold the rest). */
+  Sso sso();
+
   /** Request limits, counted in Redis so they hold across gateway replicas. */
   Limits limits();
 
@@ -105,5 +108,20 @@ public interface GatewayConfig {
     /** The most entries one tree page holds. */
     @WithDefault("1000")
     int treeMaxPage();
+  }
+
+  /** Single sign-on. */
+  interface Sso {
+
+    /** Whether the sign-in page offers single sign-on (the same switch as quarkus-oidc's). */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** The ID token claim that holds the user name. */
+    @WithDefault("preferred_username")
+    String usernameClaim();
+
+    /** Members of this group (the ID token's "groups" claim) sign in as admins. */
+    Optional<String> adminGroup();
   }
 }

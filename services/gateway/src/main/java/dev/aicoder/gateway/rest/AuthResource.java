@@ -3,6 +3,7 @@ package dev.aicoder.gateway.rest;
 import dev.aicoder.auth.AuthKeys;
 import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.auth.Tokens;
+import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.Account;
 import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.gateway.Team;
@@ -16,8 +17,12 @@ import dev.aicoder.gateway.security.SigningKeys;
 import dev.aicoder.gateway.service.AccountStore;
 import dev.aicoder.gateway.service.AdminBootstrap;
 import io.quarkus.logging.Log;
+import io.quarkus.oidc.IdToken;
+import io.quarkus.oidc.OidcSession;
 import io.quarkus.redis.datasource.RedisDataSource;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.POST;
@@ -25,13 +30,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Sign-in, sign-out and who the caller is. */
+/** Sign-in (password or single sign-on), sign-out and who the caller is. */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
@@ -53,6 +64,10 @@ public class AuthResource {
   private final SecurityCounters counters;
   private final GatewayConfig config;
   private final RequestGate gate;
+  private final OidcSession oidcSession;
+
+  /** The identity provider's ID token, on /api/auth/sso only (a field: the qualifier needs one). */
+  @Inject @IdToken JsonWebToken idToken;
 
   AuthResource(
       AccountStore accounts,
@@ -62,8 +77,10 @@ public class AuthResource {
       Caller caller,
       SecurityCounters counters,
       GatewayConfig config,
-      RequestGate gate) {
+      RequestGate gate,
+      OidcSession oidcSession) {
     this.gate = gate;
+    this.oidcSession = oidcSession;
     this.accounts = accounts;
     this.bootstrap = bootstrap;
     this.keys = keys;
@@ -107,16 +124,91 @@ public class AuthResource {
       throw new NotAuthorizedException("Wrong user name or password.", "Bearer");
     }
     redis.key().del(userKey);
+    Log.infof("%s signed in from %s", account.username(), caller.ip());
+    return Response.ok(session(account)).build();
+  }
+
+  @GET
+  @Path("auth/methods")
+  @Operation(summary = "How users can sign in: password, and single sign-on when configured")
+  public Map<String, Object> methods() {
+    return Map.of("password", true, "singleSignOn", config.sso().enabled());
+  }
+
+  @GET
+  @Path("auth/sso")
+  @Operation(
+      summary =
+          "Single sign-on: runs the OpenID Connect code flow with the identity provider, then"
+              + " returns to the app with a bearer token in the URL fragment (#sso=...), or"
+              + " with the reason it was refused (#sso-error=...)")
+  public Response singleSignOn() {
+    if (!config.sso().enabled()) {
+      throw new ProblemException(
+          404,
+          "sso-not-configured",
+          "Not Found",
+          "Single sign-on is not configured here; sign in with a user name and password.");
+    }
+    // The provider's session cookie is not needed once our own token is issued.
+    Object claim = idToken.getClaim(config.sso().usernameClaim());
+    Set<String> groups = idToken.getGroups() == null ? Set.of() : idToken.getGroups();
+    oidcSession.logout().await().atMost(Duration.ofSeconds(5));
+    String fragment;
+    try {
+      Account account = ssoAccount(claim, groups);
+      Session session = session(account);
+      Log.infof("%s signed in through single sign-on from %s", account.username(), caller.ip());
+      fragment =
+          "sso="
+              + session.token()
+              + "&username="
+              + session.username()
+              + "&role="
+              + session.role()
+              + "&expiresAt="
+              + session.expiresAt();
+    } catch (ProblemException | ClientErrorException e) {
+      // Back to the sign-in page, which shows why.
+      Log.infof("Single sign-on refused from %s: %s", caller.ip(), e.getMessage());
+      fragment = "sso-error=" + URLEncoder.encode(e.getMessage(), StandardCharsets.UTF_8);
+    }
+    return Response.seeOther(URI.create("/#" + fragment)).build();
+  }
+
+  /** The account of the provider's user: a usable name is required, then see AccountStore. */
+  private Account ssoAccount(Object claim, Set<String> groups) {
+    if (!(claim instanceof String name) || name.isBlank()) {
+      throw new ProblemException(
+          403,
+          "sso-no-username",
+          "Forbidden",
+          "The identity provider sent no '" + config.sso().usernameClaim() + "' claim.");
+    }
+    String username = name.strip().toLowerCase(Locale.ROOT);
+    boolean admin = config.sso().adminGroup().map(groups::contains).orElse(false);
+    try {
+      return accounts.singleSignOn(username, admin);
+    } catch (BadRequestException e) {
+      throw new ProblemException(
+          403,
+          "sso-bad-username",
+          "Forbidden",
+          "The identity provider's user name '"
+              + username
+              + "' is not usable here. "
+              + e.getMessage());
+    }
+  }
+
+  private Session session(Account account) {
     Duration lifetime = config.auth().tokenLifetime();
     Instant now = Instant.now();
     String token =
         Tokens.issue(
             keys.current().key(), account.username(), Set.of(account.role()), lifetime, now);
-    Log.infof("%s signed in from %s", account.username(), caller.ip());
-    return Response.ok(
-            new Session(
-                token, now.plus(lifetime).toEpochMilli(), account.username(), account.role()))
-        .build();
+    return new Session(
+        token, now.plus(lifetime).toEpochMilli(), account.username(), account.role());
   }
 
   @POST

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -25,6 +26,7 @@ public class SecurityResource {
   private final SecurityCounters counters;
   private final Caller caller;
   private final boolean corsEnabled;
+  private final Optional<String> ssoIssuer;
 
   SecurityResource(
       GatewayConfig config,
@@ -32,7 +34,9 @@ public class SecurityResource {
       SecurityCounters counters,
       Caller caller,
       @ConfigProperty(name = "quarkus.http.cors.enabled", defaultValue = "false")
-          boolean corsEnabled) {
+          boolean corsEnabled,
+      @ConfigProperty(name = "quarkus.oidc.auth-server-url") Optional<String> ssoIssuer) {
+    this.ssoIssuer = ssoIssuer;
     this.config = config;
     this.keys = keys;
     this.counters = counters;
@@ -47,7 +51,19 @@ public class SecurityResource {
     SigningKey key = keys.current().key();
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("authMode", "password+jwt");
-    status.put("singleSignOn", "not configured");
+    status.put(
+        "singleSignOn",
+        config.sso().enabled()
+            ? Map.of(
+                "protocol",
+                "OpenID Connect (authorization code flow)",
+                "issuer",
+                ssoIssuer.orElse("unset"),
+                "usernameClaim",
+                config.sso().usernameClaim(),
+                "adminGroup",
+                config.sso().adminGroup().orElse("none"))
+            : "not configured");
     status.put("tokenLifetimeSeconds", config.auth().tokenLifetime().toSeconds());
     status.put(
         "signingKey",

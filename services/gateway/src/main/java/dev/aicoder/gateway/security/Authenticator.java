@@ -20,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Authenticator {
 
-  private static final Set<String> PUBLIC = Set.of("/api/auth/login", "/api/status", "/health");
+  /** Routes open without a token; /api/auth/sso is guarded by the OIDC code flow instead. */
+  private static final Set<String> PUBLIC =
+      Set.of("/api/auth/login", "/api/auth/methods", "/api/auth/sso", "/api/status", "/health");
 
   private static final int MAX_REMEMBERED = 50_000;
 

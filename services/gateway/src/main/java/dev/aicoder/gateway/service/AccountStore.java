@@ -69,7 +69,34 @@ public class AccountStore {
 
   public Optional<Account> find(String username) {
     Map<String, String> fields = hashes.hgetall(GatewayKeys.account(username));
-    return fields.containsKey("password") ? Optional.of(toAccount(fields)) : Optional.empty();
+    return fields.containsKey("createdAt") ? Optional.of(toAccount(fields)) : Optional.empty();
+  }
+
+  /**
+   * The account of a user signed in by the identity provider, created on first sign-in (no
+   * password: it cannot sign in with one). Its role follows the provider's admin group when one is
+   * configured. A password account of the same name is never taken over: 409.
+   */
+  public Account singleSignOn(String username, boolean admin) {
+    Names.username(username);
+    String key = GatewayKeys.account(username);
+    String role = admin ? "admin" : "member";
+    if (hashes.hsetnx(key, "username", username)) {
+      long now = System.currentTimeMillis();
+      hashes.hset(key, Map.of("sso", "oidc", "role", role, "createdAt", "" + now));
+      sets.sadd(GatewayKeys.ACCOUNTS, username);
+      return new Account(username, role, now);
+    }
+    Map<String, String> fields = hashes.hgetall(key);
+    if (!"oidc".equals(fields.get("sso"))) {
+      throw new ClientErrorException(
+          "A password account named " + username + " exists; single sign-on does not take it over.",
+          409);
+    }
+    if (!role.equals(fields.get("role"))) {
+      hashes.hset(key, "role", role);
+    }
+    return new Account(username, role, Long.parseLong(fields.get("createdAt")));
   }
 
   /** Whether any admin exists. */

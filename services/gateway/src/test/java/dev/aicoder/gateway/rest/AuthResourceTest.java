@@ -105,6 +105,18 @@ class AuthResourceTest {
   }
 
   @Test
+  void singleSignOnIsOffUnlessConfigured() {
+    given().get("/api/auth/methods").then().statusCode(200).body("singleSignOn", equalTo(false));
+    given()
+        .redirects()
+        .follow(false)
+        .get("/api/auth/sso")
+        .then()
+        .statusCode(404)
+        .body("type", equalTo("/problems/sso-not-configured"));
+  }
+
+  @Test
   void anUnknownUserIsRefusedLikeAWrongPassword() {
     given()
         .contentType(ContentType.JSON)
