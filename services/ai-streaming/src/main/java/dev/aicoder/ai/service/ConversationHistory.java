@@ -17,7 +17,8 @@ import java.util.List;
 public class ConversationHistory {
 
   /** Messages read back at most; the character budget usually stops earlier. */
-  private static final int MAX_READ = 200;
+  /** The most messages read to build a prompt. */
+  public static final int MAX_READ = 200;
 
   private final ListCommands<String, String> lists;
   private final RedisDataSource redis;
@@ -28,11 +29,10 @@ public class ConversationHistory {
   }
 
   /**
-   * The newest messages that fit in {@code budgetChars}, oldest first, without the message of the
-   * turn being answered.
+   * The newest of {@code raw} (stored messages, oldest first) that fit in {@code budgetChars},
+   * oldest first, without the message of the turn being answered.
    */
-  public List<ChatMessage> recent(String conversationId, String turnId, int budgetChars) {
-    List<String> raw = lists.lrange(Keys.messages(conversationId), -MAX_READ, -1);
+  public static List<ChatMessage> recent(List<String> raw, String turnId, int budgetChars) {
     List<ChatMessage> kept = new ArrayList<>();
     int used = 0;
     for (int i = raw.size() - 1; i >= 0; i--) {

@@ -2,6 +2,7 @@ package dev.aicoder.ai.service;
 
 import dev.aicoder.ai.config.AiConfig;
 import dev.aicoder.ai.model.ModelClient;
+import dev.aicoder.common.Resources;
 import dev.aicoder.protocol.ChatMessage;
 import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Frame;
@@ -17,6 +18,7 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +38,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class TurnService {
+
+  private static final String TURN_START = Resources.text("/lua/turn-start.lua");
 
   private final AiConfig config;
   private final ModelClient model;
@@ -115,8 +119,19 @@ public class TurnService {
 
   private void begin(String entryId, TurnRequest request, boolean reclaimed, Runnable release) {
     String turnId = request.turnId();
-    // XREVRANGE key + - COUNT 1: the newest event, if the turn ran before.
-    Response last = redis.execute("XREVRANGE", Keys.turn(turnId), "+", "-", "COUNT", "1");
+    long pickedUpMs = System.currentTimeMillis();
+    long pickedUpNanos = System.nanoTime();
+    // One round trip: the newest event (if the turn ran before), the cancel flag, the history.
+    Response start =
+        redis.execute(
+            "EVAL",
+            TURN_START,
+            "3",
+            Keys.turn(turnId),
+            Keys.cancelled(turnId),
+            Keys.messages(request.conversationId()),
+            Integer.toString(ConversationHistory.MAX_READ));
+    Response last = start.get(0);
     boolean ranBefore = last != null && last.size() > 0;
     long lastSeq = ranBefore ? Keys.seqOf(last.get(0).get(0).toString()) : 0;
     if (ranBefore && isFinal(last.get(0).get(1).get(1).toString())) {
@@ -142,7 +157,7 @@ public class TurnService {
       }
       writer.restart();
     }
-    if (redis.key().exists(Keys.cancelled(turnId))) {
+    if (start.get(1).toInteger() == 1) {
       writer.end(seq -> new Frame.Cancelled(turnId, seq));
       ended(turn, "cancelled");
       return;
@@ -157,12 +172,13 @@ public class TurnService {
               + " ai-streaming service.");
       return;
     }
-    metrics.queue(System.currentTimeMillis() - request.acceptedAtMs());
-    long t0 = System.nanoTime();
+    metrics.queue(pickedUpMs - request.acceptedAtMs());
+    List<String> stored = new ArrayList<>(start.get(2).size());
+    start.get(2).forEach(m -> stored.add(m.toString()));
     var messages =
         PromptBuilder.build(
-            request, history.recent(request.conversationId(), turnId, config.historyBudgetChars()));
-    metrics.promptBuild(System.nanoTime() - t0);
+            request, ConversationHistory.recent(stored, turnId, config.historyBudgetChars()));
+    metrics.promptBuild(System.nanoTime() - pickedUpNanos); // the round trip above included
     turn.start(messages);
   }
 

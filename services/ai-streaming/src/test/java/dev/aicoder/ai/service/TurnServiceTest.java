@@ -65,6 +65,33 @@ class TurnServiceTest {
   }
 
   @Test
+  void theConversationsEarlierMessagesReachTheModelButNotTheTurnsOwn() {
+    TurnRequest request = TurnStreams.request("and now? #tokens=2");
+    String key = Keys.messages(request.conversationId());
+    var lists = redis.list(String.class);
+    lists.rpush(key, new ChatMessage("m1", "t0", "user", "earlier question", "done", 1).toJson());
+    lists.rpush(
+        key, new ChatMessage("m2", "t0", "assistant", "earlier answer", "done", 2).toJson());
+    // The user message of this very turn is stored before the turn starts; it is sent once.
+    lists.rpush(
+        key, new ChatMessage("m3", request.turnId(), "user", request.text(), "done", 3).toJson());
+    turns().submit(request);
+    turns().awaitEnd(request.turnId(), WITHIN);
+    var sent =
+        FakeLlmResource.fake().requests().stream()
+            .filter(r -> r.toString().contains("and now?"))
+            .findFirst()
+            .orElseThrow()
+            .get("messages");
+    List<String> texts = new java.util.ArrayList<>();
+    sent.forEach(m -> texts.add(m.get("role").asText() + ": " + m.get("content").asText()));
+    assertThat(texts.get(0)).startsWith("system: ");
+    assertThat(texts.subList(1, texts.size()))
+        .containsExactly(
+            "user: earlier question", "assistant: earlier answer", "user: and now? #tokens=2");
+  }
+
+  @Test
   void theTraceOfThePromptReachesTheModelServer() {
     String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     TurnRequest request = TurnStreams.request("traced #tokens=3");
