@@ -59,12 +59,31 @@ public class ProblemException extends RuntimeException {
               });
       return problem;
     }
+    if (unreachable(e)) {
+      Log.warnf("A backing service cannot be reached: %s", e.getMessage());
+      return new ProblemException(
+              503,
+              "service-unavailable",
+              "Service Unavailable",
+              "A service this request needs cannot be reached; try again shortly.")
+          .header("Retry-After", "5");
+    }
     Log.error("Unexpected error while handling a request", e);
     return new ProblemException(
         500,
         "internal-error",
         "Internal Server Error",
         "The server failed to handle the request; the log has the details.");
+  }
+
+  /** Whether the error comes from a connection that could not be made (Redis down, say). */
+  private static boolean unreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public Problem problem() {
