@@ -1,6 +1,7 @@
 -- Accepts a prompt in one round trip, atomically: ownership, dedupe, rate limit, store, queue.
 -- KEYS: 1 conversation hash, 2 clientMsgId key, 3 rate-limit key, 4 messages list,
---       5 user's conversations zset, 6 request stream, 7 workers hash, 8 turn owner key
+--       5 user's conversations zset, 6 request stream, 7 workers hash,
+--       8 turn owner key ("<userId> <conversationId>")
 -- ARGV: 1 userId, 2 turnId, 3 dedupe TTL (s), 4 prompts per window, 5 now (ms),
 --       6 user message JSON, 7 request JSON, 8 max messages, 9 max requests, 10 conversationId
 -- Returns {"forbidden"} | {"existing", turnId} | {"limited"} | {"ok", "1" if a worker is free}
@@ -23,7 +24,7 @@ if count > tonumber(ARGV[4]) then
   return {'limited'}
 end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
-redis.call('SET', KEYS[8], ARGV[1], 'EX', 86400)
+redis.call('SET', KEYS[8], ARGV[1] .. ' ' .. ARGV[10], 'EX', 86400)
 redis.call('RPUSH', KEYS[4], ARGV[6])
 -- Messages ever appended: with the list's length it gives each message a stable index for paging.
 redis.call('HINCRBY', KEYS[1], 'appended', 1)

@@ -1,6 +1,9 @@
 package dev.aicoder.auth;
 
-/** Redis keys of the authentication state that the gateway writes and chat-websocket reads. */
+/**
+ * Redis keys of the authentication state that the gateway writes and chat-websocket reads: the
+ * signing key, signed-out tokens and team membership.
+ */
 public final class AuthKeys {
 
   /**
@@ -14,5 +17,10 @@ public final class AuthKeys {
   /** Present (with a TTL until the token would expire anyway) once a token is signed out. */
   public static String revoked(String tokenId) {
     return "aicoder:auth:revoked:" + tokenId;
+  }
+
+  /** Set of a team's user names (teammates may watch the conversations shared with the team). */
+  public static String teamMembers(String teamId) {
+    return "aicoder:team:" + teamId + ":members";
   }
 }

@@ -34,7 +34,7 @@ public final class GatewayKeys {
 
   /** Set of a team's user names. */
   public static String teamMembers(String teamId) {
-    return "aicoder:team:" + teamId + ":members";
+    return dev.aicoder.auth.AuthKeys.teamMembers(teamId);
   }
 
   /** Set of a team's workspace ids. */

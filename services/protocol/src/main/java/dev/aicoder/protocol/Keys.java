@@ -36,7 +36,7 @@ public final class Keys {
     return "aicoder:ai:cancelled:" + turnId;
   }
 
-  /** Who started a turn, so only they may resume or cancel it; expires after a day. */
+  /** "<userId> <conversationId>" of a turn: who may cancel it, who may replay it; a day long. */
   public static String turnOwner(String turnId) {
     return "aicoder:ai:turnowner:" + turnId;
   }

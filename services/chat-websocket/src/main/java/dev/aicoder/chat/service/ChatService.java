@@ -1,5 +1,6 @@
 package dev.aicoder.chat.service;
 
+import dev.aicoder.auth.AuthKeys;
 import dev.aicoder.chat.Session;
 import dev.aicoder.chat.config.ChatConfig;
 import dev.aicoder.chat.stream.TurnTailer;
@@ -73,8 +74,15 @@ public class ChatService {
     }
   }
 
+  /**
+   * Watches a conversation: the owner's (created on first use), or one shared with a team the user
+   * belongs to. Teammates watch; only the owner prompts.
+   */
   public void join(Session session, String conversationId) {
-    claimOrCheckOwner(session.userId(), conversationId);
+    if (!claimOrCheckOwner(session.userId(), conversationId)
+        && !sharedWith(session.userId(), conversationId)) {
+      throw forbidden();
+    }
     viewers.join(session, conversationId);
   }
 
@@ -153,35 +161,52 @@ public class ChatService {
     }
   }
 
+  /** Replays a turn: for its author, and for anyone watching its conversation (teammates too). */
   public void resume(Session session, Frame.Resume resume) {
-    checkTurnOwner(session, resume.turnId());
+    String[] owner = turnOwner(resume.turnId());
+    boolean watching = owner.length > 1 && session.conversations().contains(owner[1]);
+    if (!session.userId().equals(owner[0]) && !watching) {
+      throw notYours();
+    }
     tailer.resume(session, resume.turnId(), resume.lastSeq());
   }
 
   /** Marks the turn cancelled; whichever worker runs it sees the mark and aborts the model call. */
   public void cancel(Session session, Frame.Cancel cancel) {
-    checkTurnOwner(session, cancel.turnId());
+    if (!session.userId().equals(turnOwner(cancel.turnId())[0])) {
+      throw notYours(); // only who started a turn may stop it (their other tabs included)
+    }
     redis.value(String.class).setex(Keys.cancelled(cancel.turnId()), 3600, session.userId());
   }
 
-  /** Only who started a turn may resume or cancel it (other tabs of the same user included). */
-  private void checkTurnOwner(Session session, String turnId) {
-    if (!session.userId().equals(redis.value(String.class).get(Keys.turnOwner(turnId)))) {
-      throw new Refused(
-          ErrorCode.FORBIDDEN, "This answer belongs to someone else, or it has expired.");
-    }
+  /** Who started the turn and in which conversation; empty once the record expired. */
+  private String[] turnOwner(String turnId) {
+    String value = redis.value(String.class).get(Keys.turnOwner(turnId));
+    return value == null ? new String[] {""} : value.split(" ", 2);
   }
 
-  private void claimOrCheckOwner(String userId, String conversationId) {
+  private static Refused notYours() {
+    return new Refused(
+        ErrorCode.FORBIDDEN, "This answer belongs to someone else, or it has expired.");
+  }
+
+  /** Whether the conversation is shared with a team the user belongs to (set by the gateway). */
+  private boolean sharedWith(String userId, String conversationId) {
+    String team = redis.hash(String.class).hget(Keys.conversation(conversationId), "team");
+    return team != null
+        && !team.isEmpty()
+        && redis.set(String.class).sismember(AuthKeys.teamMembers(team), userId);
+  }
+
+  /** Whether the user owns the conversation, which is created for them if it is new. */
+  private boolean claimOrCheckOwner(String userId, String conversationId) {
     String key = Keys.conversation(conversationId);
     var hash = redis.hash(String.class);
     if (hash.hsetnx(key, "owner", userId)) {
       hash.hset(key, "createdAt", Long.toString(System.currentTimeMillis()));
-      return;
+      return true;
     }
-    if (!userId.equals(hash.hget(key, "owner"))) {
-      throw forbidden();
-    }
+    return userId.equals(hash.hget(key, "owner"));
   }
 
   private static Refused forbidden() {

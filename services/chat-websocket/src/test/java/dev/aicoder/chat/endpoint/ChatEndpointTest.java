@@ -2,6 +2,7 @@ package dev.aicoder.chat.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aicoder.auth.AuthKeys;
 import dev.aicoder.chat.FakeWorker;
 import dev.aicoder.fakellm.TestTokens;
 import dev.aicoder.fakellm.WsClient;
@@ -236,6 +237,41 @@ class ChatEndpointTest {
       other.send(new Frame.Cancel(turnId));
       assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
       assertThat(redis.value(String.class).get(Keys.cancelled(turnId))).isNull();
+    }
+  }
+
+  @Test
+  void teammatesWatchASharedConversationButOnlyTheOwnerPromptsAndStops() throws Exception {
+    String conversation = newId();
+    String team = UUID.randomUUID().toString().substring(0, 8);
+    try (WsClient owner = WsClient.connect(base, TestTokens.of("lena"), FrameCodec.JSON);
+        WsClient mate = WsClient.connect(base, TestTokens.of("mike"), FrameCodec.JSON);
+        WsClient stranger = WsClient.connect(base, TestTokens.of("nora"), FrameCodec.JSON)) {
+      join(owner, conversation);
+      // What the gateway does when the owner shares the conversation with their team.
+      redis.hash(String.class).hset(Keys.conversation(conversation), "team", team);
+      redis.set(String.class).sadd(AuthKeys.teamMembers(team), "lena", "mike");
+      join(mate, conversation);
+      stranger.send(new Frame.Join(conversation));
+      assertThat(stranger.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
+
+      owner.send(new Frame.Prompt(conversation, "m1", "explain this", null));
+      String turnId = owner.next(Frame.Accepted.class).turnId();
+      worker().deltas(turnId, 1, 2);
+      assertThat(mate.next(Frame.Delta.class))
+          .isEqualTo(new Frame.Delta(turnId, 1, FakeWorker.text(1)));
+      assertThat(mate.next(Frame.Delta.class).seq()).isEqualTo(2);
+      // A teammate who missed the start can replay it; they cannot stop it or prompt.
+      mate.send(new Frame.Resume(turnId, 0));
+      assertThat(mate.next(Frame.Delta.class).seq()).isEqualTo(1);
+      mate.send(new Frame.Cancel(turnId));
+      assertThat(mate.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
+      assertThat(redis.value(String.class).get(Keys.cancelled(turnId))).isNull();
+      mate.send(new Frame.Prompt(conversation, "m2", "my question", null));
+      assertThat(mate.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
+      // Someone outside the team cannot replay it by its id.
+      stranger.send(new Frame.Resume(turnId, 0));
+      assertThat(stranger.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
     }
   }
 

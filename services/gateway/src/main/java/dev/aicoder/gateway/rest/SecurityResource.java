@@ -50,7 +50,7 @@ public class SecurityResource {
     caller.claims(); // signed-in users only
     SigningKey key = keys.current().key();
     Map<String, Object> status = new LinkedHashMap<>();
-    status.put("authMode", "password+jwt");
+    status.put("authMode", config.sso().enabled() ? "password+oidc+jwt" : "password+jwt");
     status.put(
         "singleSignOn",
         config.sso().enabled()

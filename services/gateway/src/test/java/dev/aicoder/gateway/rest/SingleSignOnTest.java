@@ -75,6 +75,7 @@ class SingleSignOnTest {
         .then()
         .statusCode(201);
     var status = as(session.get("sso")).get("/api/security/status").jsonPath();
+    assertThat(status.getString("authMode")).isEqualTo("password+oidc+jwt");
     assertThat(status.getString("singleSignOn.adminGroup")).isEqualTo("ai-coder-admins");
     assertThat(status.getString("singleSignOn.issuer")).startsWith("http://localhost:");
   }
