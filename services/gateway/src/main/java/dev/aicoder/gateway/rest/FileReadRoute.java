@@ -23,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.HttpHeaders;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -89,18 +90,20 @@ public class FileReadRoute {
   private void read(RoutingContext rc) {
     try {
       serve(rc, rc.get(CLAIMS));
-    } catch (IllegalArgumentException e) { // a malformed query string
-      answer(
-          rc.response(),
-          new ProblemException(400, "bad-request", "Bad Request", "Malformed query string."));
     } catch (RuntimeException e) {
       answer(rc.response(), ProblemException.of(e));
     }
   }
 
   private void serve(RoutingContext rc, TokenClaims claims) {
-    String path = first(rc.queryParam("path"));
-    boolean raw = Boolean.parseBoolean(first(rc.queryParam("raw")));
+    String path;
+    boolean raw;
+    try {
+      path = first(rc.queryParam("path"));
+      raw = Boolean.parseBoolean(first(rc.queryParam("raw")));
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(400, "bad-request", "Bad Request", "Malformed query string.");
+    }
     Path root = workspaces.folder(workspaces.open(claims.user(), rc.pathParam("id")));
     Path file;
     try {
@@ -134,9 +137,14 @@ public class FileReadRoute {
                     + " bytes (Range: bytes=0-...).")
             .with("size", version.size());
       }
-      byte[] bytes = length == 0 ? new byte[0] : files.read(file, span[0], (int) length);
-      byte[] head =
-          span[0] == 0 ? bytes : files.read(file, 0, (int) Math.min(8192, version.size()));
+      byte[] bytes;
+      byte[] head;
+      try {
+        bytes = length == 0 ? new byte[0] : files.read(file, span[0], (int) length);
+        head = span[0] == 0 ? bytes : files.read(file, 0, (int) Math.min(8192, version.size()));
+      } catch (UncheckedIOException e) {
+        continue; // replaced or deleted meanwhile: the next version() tells which (404 if gone)
+      }
       if (files.version(root, file).equals(version)) {
         send(response, version, range != null, span, bytes, WorkspaceFiles.isBinary(head), raw);
         return;

@@ -105,6 +105,60 @@ class WorkspaceResourceTest {
   }
 
   @Test
+  void aReadDuringRewritesAlwaysGetsTheBytesOfTheEtagItIsSentWith() throws Exception {
+    Map<String, String> contentOf = new java.util.concurrent.ConcurrentHashMap<>();
+    Response created = put(alice, "hot.txt", "version 0 ".repeat(500), null);
+    contentOf.put(created.header("ETag"), "version 0 ".repeat(500));
+    var stop = new java.util.concurrent.atomic.AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      Future<Integer> writer =
+          pool.submit(
+              () -> {
+                String etag = created.header("ETag");
+                int n = 0;
+                while (!stop.get()) {
+                  String text = ("version " + ++n + " ").repeat(500);
+                  etag = put(alice, "hot.txt", text, etag).header("ETag");
+                  contentOf.put(etag, text);
+                }
+                return n;
+              });
+      List<Future<Integer>> readers = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        readers.add(
+            pool.submit(
+                () -> {
+                  int checked = 0;
+                  long end = System.currentTimeMillis() + 3000;
+                  while (System.currentTimeMillis() < end) {
+                    Response read = as(alice).queryParam("path", "hot.txt").get(file());
+                    assertThat(read.statusCode()).isEqualTo(200);
+                    String etag = read.header("ETag");
+                    long deadline = System.currentTimeMillis() + 2000;
+                    while (!contentOf.containsKey(etag) && System.currentTimeMillis() < deadline) {
+                      Thread.onSpinWait(); // the writer records an ETag after its PUT returns
+                    }
+                    assertThat(read.asString()).isEqualTo(contentOf.get(etag));
+                    checked++;
+                  }
+                  return checked;
+                }));
+      }
+      int checked = 0;
+      for (Future<Integer> reader : readers) {
+        checked += reader.get();
+      }
+      stop.set(true);
+      assertThat(writer.get()).as("rewrites during the reads").isPositive();
+      assertThat(checked).as("reads checked").isPositive();
+    } finally {
+      stop.set(true);
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aFolderOfTwentyThousandFilesListsPageByPage() throws Exception {
     Path folder = workspaceFolder().resolve("big");
     Files.createDirectories(folder.resolve("sub"));
