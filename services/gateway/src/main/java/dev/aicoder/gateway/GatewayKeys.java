@@ -37,6 +37,11 @@ public final class GatewayKeys {
     return dev.aicoder.auth.AuthKeys.teamMembers(teamId);
   }
 
+  /** Sorted set of the conversations shared with a team, by the time they were shared. */
+  public static String teamConversations(String teamId) {
+    return "aicoder:team:" + teamId + ":conversations";
+  }
+
   /** Set of a team's workspace ids. */
   public static String teamWorkspaces(String teamId) {
     return "aicoder:team:" + teamId + ":workspaces";

@@ -139,6 +139,11 @@ public class AccountStore {
     return sets.sismember(GatewayKeys.teamMembers(teamId), username);
   }
 
+  /** The ids of the teams a user belongs to. */
+  public Set<String> teamIdsOf(String username) {
+    return sets.smembers(GatewayKeys.accountTeams(username));
+  }
+
   /** The teams a user belongs to, by name. */
   public List<Team> teamsOf(String username) {
     List<Team> teams = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.aicoder.gateway.service;
 
 import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.Conversation;
+import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.gateway.security.Caller;
 import dev.aicoder.gateway.security.SecurityCounters;
 import dev.aicoder.gateway.security.SecurityCounters.Reason;
@@ -9,9 +10,12 @@ import dev.aicoder.protocol.ChatMessage;
 import dev.aicoder.protocol.Keys;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
+import io.vertx.redis.client.ResponseType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.BadRequestException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,22 +56,43 @@ public class ConversationStore {
     this.counters = counters;
   }
 
-  /** The caller's conversations, most recently active first, {@code before} an activity time. */
+  /**
+   * The caller's conversations and those shared with the caller's teams, most recent first (own
+   * ones by last activity, shared ones by when they were shared), {@code before} that time.
+   */
   public List<Conversation> list(Caller caller, long before, int limit) {
-    var ids =
-        redis.execute(
-            "ZREVRANGEBYSCORE",
-            Keys.userConversations(caller.user()),
-            "(" + before,
-            "-inf",
-            "LIMIT",
-            "0",
-            Integer.toString(limit));
+    List<String> sources = new ArrayList<>(List.of(Keys.userConversations(caller.user())));
+    accounts.teamIdsOf(caller.user()).forEach(t -> sources.add(GatewayKeys.teamConversations(t)));
+    Map<String, Double> newest = new HashMap<>();
+    for (String source : sources) {
+      var page =
+          redis.execute(
+              "ZREVRANGEBYSCORE",
+              source,
+              "(" + before,
+              "-inf",
+              "WITHSCORES",
+              "LIMIT",
+              "0",
+              Integer.toString(limit));
+      // RESP3 answers [member, score] pairs; RESP2 a flat member, score, member, score list.
+      boolean pairs = page.size() > 0 && page.get(0).type() == ResponseType.MULTI;
+      for (int i = 0; i < page.size(); i += pairs ? 1 : 2) {
+        var member = pairs ? page.get(i).get(0) : page.get(i);
+        var score = pairs ? page.get(i).get(1) : page.get(i + 1);
+        newest.merge(member.toString(), score.toDouble(), Math::max);
+      }
+    }
+    List<String> ids = new ArrayList<>(newest.keySet());
+    ids.sort(Comparator.comparing(newest::get).reversed());
     List<Conversation> result = new ArrayList<>();
-    for (var item : ids) {
-      String id = item.toString();
+    for (String id : ids) {
       Map<String, String> fields = hashes.hgetall(Keys.conversation(id));
-      if (!fields.isEmpty()) {
+      String team = fields.get("team");
+      boolean visible =
+          caller.user().equals(fields.get("owner"))
+              || (team != null && accounts.isMember(team, caller.user()));
+      if (visible && result.size() < limit) { // a stale team entry (unshared meanwhile) is skipped
         result.add(toConversation(id, fields));
       }
     }
@@ -106,21 +131,30 @@ public class ConversationStore {
     if (title != null) {
       hashes.hset(Keys.conversation(id), "title", Names.displayName(title, "conversation"));
     }
-    if (teamId != null && teamId.isEmpty()) {
-      hashes.hdel(Keys.conversation(id), "team");
-    } else if (teamId != null) {
+    String sharedWith = fields.get("team");
+    var sorted = redis.sortedSet(String.class);
+    if (teamId != null && !teamId.isEmpty()) {
       if (!accounts.isMember(Names.id(teamId, "team"), caller.user())) {
         throw new ProblemException(
             403, "forbidden", "Forbidden", "You can only share with a team you belong to.");
       }
       hashes.hset(Keys.conversation(id), "team", teamId);
+      sorted.zadd(GatewayKeys.teamConversations(teamId), System.currentTimeMillis(), id);
+    } else if (teamId != null) {
+      hashes.hdel(Keys.conversation(id), "team");
+    }
+    if (teamId != null && sharedWith != null && !sharedWith.equals(teamId)) {
+      sorted.zrem(GatewayKeys.teamConversations(sharedWith), id);
     }
     return toConversation(id, hashes.hgetall(Keys.conversation(id)));
   }
 
   /** Deletes a conversation and its messages; owner only. */
   public void delete(Caller caller, String id) {
-    owned(caller, id);
+    String team = owned(caller, id).get("team");
+    if (team != null) {
+      redis.sortedSet(String.class).zrem(GatewayKeys.teamConversations(team), id);
+    }
     redis.key().del(Keys.conversation(id), Keys.messages(id));
     redis.sortedSet(String.class).zrem(Keys.userConversations(caller.user()), id);
   }

@@ -123,6 +123,27 @@ class ConversationResourceTest {
         .body("messages.size()", equalTo(4));
     as(teammate).delete("/api/conversations/" + id).then().statusCode(404);
     as(stranger).get("/api/conversations/" + id + "/messages").then().statusCode(404);
+    // The teammate's list shows it, with its owner; the stranger's does not.
+    List<Map<String, Object>> listed =
+        as(teammate).get("/api/conversations").jsonPath().getList("");
+    assertThat(listed)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.get("id")).isEqualTo(id);
+              assertThat(c.get("owner")).isEqualTo(Api.userOf(owner));
+              assertThat(c.get("team")).isEqualTo(team);
+            });
+    assertThat(as(stranger).get("/api/conversations").jsonPath().getList("")).isEmpty();
+    // Unshared, it leaves the teammate's list.
+    as(owner)
+        .contentType(ContentType.JSON)
+        .body(Map.of("teamId", ""))
+        .patch("/api/conversations/" + id)
+        .then()
+        .statusCode(200);
+    assertThat(as(teammate).get("/api/conversations").jsonPath().getList("")).isEmpty();
+    assertThat(as(owner).get("/api/conversations").jsonPath().getList("id")).containsExactly(id);
     as(owner).get("/api/conversations/not-a-uuid/messages").then().statusCode(400);
     as(owner).queryParam("limit", 0).get("/api/conversations").then().statusCode(400);
   }
