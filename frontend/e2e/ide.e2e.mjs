@@ -169,6 +169,52 @@ async function main() {
         throw new Error(`the second tab shows ${JSON.stringify(text)}`);
     });
 
+    await step("a teammate follows a conversation shared with the team", async () => {
+      const me = await (await api(base, token, "/api/me")).json();
+      const post = (path, body) =>
+        api(base, token, path, { method: "POST", body: JSON.stringify(body) });
+      await post("/api/admin/users", {
+        username: "mate",
+        password: "mate-password",
+        role: "member",
+      });
+      await post(`/api/admin/teams/${me.teams[0].id}/members`, { username: "mate" });
+      await page.getByRole("button", { name: "Share" }).click();
+      await page.getByRole("button", { name: "Unshare" }).waitFor();
+      const mate = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await mate.goto(base);
+      await mate.getByLabel("User name").fill("mate");
+      await mate.getByLabel("Password").fill("mate-password");
+      await mate.getByRole("button", { name: "Sign in" }).click();
+      const conversation = await page.evaluate(() => window.aicoderDebug.conversationId());
+      await mate
+        .locator(`select[aria-label="Conversation"] option[value="${conversation}"]`)
+        .waitFor({ state: "attached" });
+      await mate.getByLabel("Conversation").selectOption(conversation);
+      await mate.getByText("Both tabs see this").first().waitFor();
+      if (!(await mate.getByLabel("Message").isDisabled()))
+        throw new Error("a teammate could type into someone else's conversation");
+      await ask("For the team #tokens=20 #gap=30");
+      await mate.getByText("For the team").waitFor({ timeout: 20_000 });
+      await mate.waitForFunction(
+        () => {
+          const a = [...document.querySelectorAll('[data-testid="answer"]')].at(-1);
+          return a?.dataset.status === "done" && a.textContent.includes("t19 ");
+        },
+        null,
+        { timeout: 20_000 },
+      );
+      const text = await mate
+        .locator('[data-testid="answer"]')
+        .last()
+        .locator(".markdown")
+        .innerText();
+      await mate.screenshot({ path: join(ARTIFACTS, "teammate.png") });
+      await mate.close();
+      if (text.trim() !== expected(20).trim())
+        throw new Error(`the teammate sees ${JSON.stringify(text)}`);
+    });
+
     await step("apply a code block through the diff view", async () => {
       await ask("Rewrite it #code #tokens=5 #gap=10");
       await answer().and(page.locator('[data-status="done"]')).waitFor({ timeout: 15_000 });

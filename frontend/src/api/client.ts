@@ -62,6 +62,10 @@ export interface Conversation {
   id: string;
   title: string;
   updatedAt: number;
+  /** Who started it; someone else's when it is shared with one of the caller's teams. */
+  owner?: string;
+  /** The team it is shared with, if any. */
+  team?: string | null;
 }
 
 export interface ChatMessage {

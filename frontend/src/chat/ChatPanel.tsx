@@ -1,5 +1,6 @@
 import { useEffect, useState, type KeyboardEvent } from "react";
-import { ApiError } from "../api/client";
+import { ApiError, apiJson } from "../api/client";
+import { getSession } from "../auth/session";
 import { ideStore, propose } from "../ide/ideStore";
 import { useStore } from "../store";
 import {
@@ -12,6 +13,7 @@ import {
   openConversation,
   renameConversation,
   send,
+  shareConversation,
   type Item,
 } from "./chatStore";
 import { Markdown, type CodeAction } from "./Markdown";
@@ -39,6 +41,26 @@ export function ChatPanel() {
   useEffect(() => {
     void loadConversations().catch(() => {});
   }, [conversationId]);
+
+  const active = conversations.find((c) => c.id === conversationId);
+  // A teammate's conversation shared with us: we follow it; only its owner asks and stops.
+  const sharedBy = active?.owner && active.owner !== getSession()?.username ? active.owner : null;
+
+  async function share(id: string) {
+    try {
+      if (active?.team) return await shareConversation(id, null);
+      const me = await apiJson<{ teams: { id: string; name: string }[] }>("/api/me");
+      if (me.teams.length === 0) throw new Error("You are in no team to share with.");
+      const name =
+        me.teams.length === 1
+          ? me.teams[0].name
+          : window.prompt(`Share with which team? ${me.teams.map((t) => t.name).join(", ")}`);
+      const team = me.teams.find((t) => t.name === name);
+      if (team) await shareConversation(id, team.id);
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : String(e));
+    }
+  }
 
   const running = items
     .flatMap((i) => (i.kind === "assistant" && i.turnId ? [turns[i.turnId]] : []))
@@ -137,14 +159,18 @@ export function ChatPanel() {
           {conversations.map((c) => (
             <option key={c.id} value={c.id}>
               {c.title || c.id.slice(0, 8)}
+              {c.owner && c.owner !== getSession()?.username ? ` (shared by ${c.owner})` : ""}
             </option>
           ))}
         </select>
         <button type="button" onClick={newConversation}>
           New
         </button>
-        {conversationId && (
+        {conversationId && !sharedBy && (
           <>
+            <button type="button" onClick={() => void share(conversationId)}>
+              {active?.team ? "Unshare" : "Share"}
+            </button>
             <button
               type="button"
               onClick={() => {
@@ -197,7 +223,12 @@ export function ChatPanel() {
         )}
         <textarea
           aria-label="Message"
-          placeholder="Ask about your code; @path attaches a file"
+          disabled={sharedBy !== null}
+          placeholder={
+            sharedBy
+              ? `Shared by ${sharedBy}: you follow it; only ${sharedBy} can ask here.`
+              : "Ask about your code; @path attaches a file"
+          }
           value={text}
           onChange={(e) => {
             setText(e.target.value);
@@ -206,7 +237,7 @@ export function ChatPanel() {
           onKeyDown={onKey}
         />
         <div className="composer-actions">
-          {running ? (
+          {sharedBy ? null : running ? (
             <button type="button" onClick={() => cancel(running.turnId)}>
               Stop
             </button>
@@ -217,7 +248,7 @@ export function ChatPanel() {
               </button>
             )
           )}
-          <button type="button" onClick={submit} disabled={!text.trim()}>
+          <button type="button" onClick={submit} disabled={!text.trim() || sharedBy !== null}>
             Send
           </button>
         </div>

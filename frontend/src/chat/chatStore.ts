@@ -223,6 +223,15 @@ export async function renameConversation(id: string, title: string) {
   await loadConversations();
 }
 
+/** Shares a conversation with a team (its members can follow it), or unshares it (null). */
+export async function shareConversation(id: string, teamId: string | null) {
+  await apiJson(`/api/conversations/${id}`, {
+    method: "PATCH",
+    body: JSON.stringify({ teamId: teamId ?? "" }),
+  });
+  await loadConversations();
+}
+
 export async function deleteConversation(id: string) {
   await apiJson(`/api/conversations/${id}`, { method: "DELETE" });
   set((s) => ({ ...s, conversationId: s.conversationId === id ? null : s.conversationId }));
