@@ -42,9 +42,10 @@ export function ChatPanel() {
     void loadConversations().catch(() => {});
   }, [conversationId]);
 
+  const me = getSession()?.username;
   const active = conversations.find((c) => c.id === conversationId);
   // A teammate's conversation shared with us: we follow it; only its owner asks and stops.
-  const sharedBy = active?.owner && active.owner !== getSession()?.username ? active.owner : null;
+  const sharedBy = active?.owner && active.owner !== me ? active.owner : null;
 
   async function share(id: string) {
     try {
@@ -159,7 +160,7 @@ export function ChatPanel() {
           {conversations.map((c) => (
             <option key={c.id} value={c.id}>
               {c.title || c.id.slice(0, 8)}
-              {c.owner && c.owner !== getSession()?.username ? ` (shared by ${c.owner})` : ""}
+              {c.owner && c.owner !== me ? ` (shared by ${c.owner})` : ""}
             </option>
           ))}
         </select>

@@ -59,7 +59,8 @@ public class ProblemException extends RuntimeException {
               });
       return problem;
     }
-    if (unreachable(e)) {
+    if (causedBy(e, java.net.ConnectException.class)
+        || causedBy(e, java.net.NoRouteToHostException.class)) {
       Log.warnf("A backing service cannot be reached: %s", e.getMessage());
       return new ProblemException(
               503,
@@ -76,10 +77,10 @@ public class ProblemException extends RuntimeException {
         "The server failed to handle the request; the log has the details.");
   }
 
-  /** Whether the error comes from a connection that could not be made (Redis down, say). */
-  private static boolean unreachable(Throwable e) {
+  /** Whether {@code type} is the error or one of its causes. */
+  public static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+      if (type.isInstance(t)) {
         return true;
       }
     }

@@ -6,14 +6,10 @@ import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.config.GatewayConfig;
 import dev.aicoder.gateway.security.AuthFilter;
 import dev.aicoder.gateway.security.Authenticator;
-import dev.aicoder.gateway.security.SecurityCounters;
-import dev.aicoder.gateway.security.SecurityCounters.Reason;
 import dev.aicoder.gateway.service.WorkspaceFiles;
 import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
-import dev.aicoder.gateway.service.WorkspacePaths;
 import dev.aicoder.gateway.service.WorkspaceStore;
 import io.netty.buffer.Unpooled;
-import io.quarkus.logging.Log;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -51,19 +47,16 @@ public class FileReadRoute {
   private final Authenticator authenticator;
   private final WorkspaceStore workspaces;
   private final WorkspaceFiles files;
-  private final SecurityCounters counters;
   private final long maxRead;
 
   FileReadRoute(
       Authenticator authenticator,
       WorkspaceStore workspaces,
       WorkspaceFiles files,
-      SecurityCounters counters,
       GatewayConfig config) {
     this.authenticator = authenticator;
     this.workspaces = workspaces;
     this.files = files;
-    this.counters = counters;
     this.maxRead = config.files().maxRead().asLongValue();
   }
 
@@ -104,15 +97,8 @@ public class FileReadRoute {
     } catch (IllegalArgumentException e) {
       throw new ProblemException(400, "bad-request", "Bad Request", "Malformed query string.");
     }
-    Path root = workspaces.folder(workspaces.open(claims.user(), rc.pathParam("id")));
-    Path file;
-    try {
-      file = WorkspacePaths.resolve(root, path);
-    } catch (ProblemException e) {
-      counters.count(Reason.BAD_PATH);
-      Log.infof("Refused path from %s: %s", claims.user(), e.getMessage());
-      throw e;
-    }
+    Path root = workspaces.root(claims.user(), rc.pathParam("id"));
+    Path file = workspaces.resolve(claims.user(), root, path);
     String range = rc.request().getHeader("Range");
     HttpServerResponse response = rc.response();
     // Writes rename a new file into place, which changes the version: reading the version again

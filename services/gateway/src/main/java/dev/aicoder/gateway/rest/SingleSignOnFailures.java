@@ -1,5 +1,6 @@
 package dev.aicoder.gateway.rest;
 
+import dev.aicoder.common.ProblemException;
 import io.quarkus.logging.Log;
 import io.quarkus.oidc.OIDCException;
 import io.vertx.ext.web.Router;
@@ -23,7 +24,8 @@ public class SingleSignOnFailures {
   }
 
   private void handle(RoutingContext rc) {
-    if (!fromProvider(rc.failure()) || rc.response().headWritten()) {
+    if (!ProblemException.causedBy(rc.failure(), OIDCException.class)
+        || rc.response().headWritten()) {
       rc.next();
       return;
     }
@@ -32,14 +34,5 @@ public class SingleSignOnFailures {
         .setStatusCode(303)
         .putHeader("Location", "/#sso-error=" + URLEncoder.encode(REASON, StandardCharsets.UTF_8))
         .end();
-  }
-
-  private static boolean fromProvider(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof OIDCException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -1,11 +1,8 @@
 package dev.aicoder.gateway.rest;
 
-import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.Workspace;
 import dev.aicoder.gateway.config.GatewayConfig;
 import dev.aicoder.gateway.security.Caller;
-import dev.aicoder.gateway.security.SecurityCounters;
-import dev.aicoder.gateway.security.SecurityCounters.Reason;
 import dev.aicoder.gateway.service.FileSearch;
 import dev.aicoder.gateway.service.WorkspaceFiles;
 import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
@@ -48,7 +45,6 @@ public class WorkspaceResource {
   private final WorkspaceFiles files;
   private final FileSearch search;
   private final Caller caller;
-  private final SecurityCounters counters;
   private final GatewayConfig config;
 
   WorkspaceResource(
@@ -56,13 +52,11 @@ public class WorkspaceResource {
       WorkspaceFiles files,
       FileSearch search,
       Caller caller,
-      SecurityCounters counters,
       GatewayConfig config) {
     this.workspaces = workspaces;
     this.files = files;
     this.search = search;
     this.caller = caller;
-    this.counters = counters;
     this.config = config;
   }
 
@@ -188,17 +182,11 @@ public class WorkspaceResource {
   }
 
   private java.nio.file.Path root(String id) {
-    return workspaces.folder(workspaces.open(caller, id));
+    return workspaces.root(caller.user(), id);
   }
 
   private java.nio.file.Path resolve(java.nio.file.Path root, String path) {
-    try {
-      return WorkspacePaths.resolve(root, path);
-    } catch (ProblemException e) {
-      counters.count(Reason.BAD_PATH);
-      Log.infof("Refused path from %s: %s", caller.user(), e.getMessage());
-      throw e;
-    }
+    return workspaces.resolve(caller.user(), root, path);
   }
 
   private static String unquoted(String etag) {

@@ -88,11 +88,7 @@ public class ConversationStore {
     List<Conversation> result = new ArrayList<>();
     for (String id : ids) {
       Map<String, String> fields = hashes.hgetall(Keys.conversation(id));
-      String team = fields.get("team");
-      boolean visible =
-          caller.user().equals(fields.get("owner"))
-              || (team != null && accounts.isMember(team, caller.user()));
-      if (visible && result.size() < limit) { // a stale team entry (unshared meanwhile) is skipped
+      if (canRead(caller, fields) && result.size() < limit) { // stale team entries are skipped
         result.add(toConversation(id, fields));
       }
     }
@@ -161,14 +157,17 @@ public class ConversationStore {
 
   private Map<String, String> readable(Caller caller, String id) {
     Map<String, String> fields = hashes.hgetall(Keys.conversation(checkId(id)));
-    String team = fields.get("team");
-    boolean allowed =
-        caller.user().equals(fields.get("owner"))
-            || (team != null && accounts.isMember(team, caller.user()));
-    if (!allowed) {
+    if (!canRead(caller, fields)) {
       throw notFound(fields, id);
     }
     return fields;
+  }
+
+  /** The owner, or a member of the team it is shared with. */
+  private boolean canRead(Caller caller, Map<String, String> fields) {
+    String team = fields.get("team");
+    return caller.user().equals(fields.get("owner"))
+        || (team != null && accounts.isMember(team, caller.user()));
   }
 
   private Map<String, String> owned(Caller caller, String id) {

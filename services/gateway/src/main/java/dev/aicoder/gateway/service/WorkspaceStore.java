@@ -8,6 +8,7 @@ import dev.aicoder.gateway.config.GatewayConfig;
 import dev.aicoder.gateway.security.Caller;
 import dev.aicoder.gateway.security.SecurityCounters;
 import dev.aicoder.gateway.security.SecurityCounters.Reason;
+import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.set.SetCommands;
@@ -108,6 +109,22 @@ public class WorkspaceStore {
       throw notFound(workspaceId);
     }
     return workspace;
+  }
+
+  /** The folder of a workspace the user may open (404 otherwise). */
+  public Path root(String user, String workspaceId) {
+    return folder(open(user, workspaceId));
+  }
+
+  /** {@link WorkspacePaths#resolve}, with refused paths counted and logged. */
+  public Path resolve(String user, Path root, String raw) {
+    try {
+      return WorkspacePaths.resolve(root, raw);
+    } catch (ProblemException e) {
+      counters.count(Reason.BAD_PATH);
+      Log.infof("Refused path from %s: %s", user, e.getMessage());
+      throw e;
+    }
   }
 
   /** The real path of a workspace's folder, created if missing. */
