@@ -97,6 +97,17 @@ public interface GatewayConfig {
     @WithDefault("10M")
     io.quarkus.runtime.configuration.MemorySize maxRead();
 
+    /**
+     * How long a file read whole is answered from memory without looking at the disk again (0:
+     * never). Changes through this replica drop it at once; others are seen within this time.
+     */
+    @WithDefault("1s")
+    Duration cacheWindow();
+
+    /** The most file bytes held in memory for {@link #cacheWindow()}. */
+    @WithDefault("64M")
+    io.quarkus.runtime.configuration.MemorySize cacheSize();
+
     /** The most matches one search returns. */
     @WithDefault("500")
     int searchMaxResults();

@@ -6,6 +6,8 @@ import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.config.GatewayConfig;
 import dev.aicoder.gateway.security.AuthFilter;
 import dev.aicoder.gateway.security.Authenticator;
+import dev.aicoder.gateway.service.FileCache;
+import dev.aicoder.gateway.service.FileCache.Cached;
 import dev.aicoder.gateway.service.WorkspaceFiles;
 import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
 import dev.aicoder.gateway.service.WorkspaceStore;
@@ -33,8 +35,9 @@ import java.util.regex.Pattern;
  * ({@code X-Content-Kind}) and sent only with {@code raw=true}; large ones are read by {@code
  * Range}. File reads are the IDE's busiest route, and the JAX-RS pipeline cost several times more
  * than the read itself (benchmarks/README.md, file-read), so this one route is served straight from
- * Vert.x: the same {@link Authenticator} as every API route on the event loop, then the workspace
- * and file work on a worker thread. Documented in {@code META-INF/openapi.yaml}.
+ * Vert.x: the same {@link Authenticator} as every API route on the event loop, then a file read
+ * whole moments ago is answered from the {@link FileCache} there too; anything else goes to a
+ * worker thread for the workspace and file work. Documented in {@code META-INF/openapi.yaml}.
  */
 @ApplicationScoped
 public class FileReadRoute {
@@ -47,21 +50,28 @@ public class FileReadRoute {
   private final Authenticator authenticator;
   private final WorkspaceStore workspaces;
   private final WorkspaceFiles files;
+  private final FileCache cache;
   private final long maxRead;
 
   FileReadRoute(
       Authenticator authenticator,
       WorkspaceStore workspaces,
       WorkspaceFiles files,
+      FileCache cache,
       GatewayConfig config) {
     this.authenticator = authenticator;
     this.workspaces = workspaces;
     this.files = files;
+    this.cache = cache;
     this.maxRead = config.files().maxRead().asLongValue();
   }
 
   void register(@Observes Router router) {
-    router.get(PATH).handler(this::admit).blockingHandler(this::read, false);
+    router
+        .get(PATH)
+        .handler(this::admit)
+        .handler(this::fromMemory)
+        .blockingHandler(this::read, false);
   }
 
   private void admit(RoutingContext rc) {
@@ -80,6 +90,31 @@ public class FileReadRoute {
             e -> answer(rc.response(), ProblemException.of(e)));
   }
 
+  /** Answers a whole-file read from memory when this replica knows enough; else on to a worker. */
+  private void fromMemory(RoutingContext rc) {
+    HttpServerRequest request = rc.request();
+    TokenClaims claims = rc.get(CLAIMS);
+    Path root =
+        request.getHeader("Range") == null
+            ? workspaces.knownRoot(claims.user(), rc.pathParam("id"))
+            : null;
+    Cached file = null;
+    boolean raw = false;
+    if (root != null) {
+      try {
+        file = cache.get(root, query(rc, "path"), System.currentTimeMillis());
+        raw = Boolean.parseBoolean(query(rc, "raw"));
+      } catch (ProblemException e) {
+        file = null; // the worker answers the bad request
+      }
+    }
+    if (file == null) {
+      rc.next();
+    } else {
+      sendWhole(rc, file, raw);
+    }
+  }
+
   private void read(RoutingContext rc) {
     try {
       serve(rc, rc.get(CLAIMS));
@@ -89,21 +124,17 @@ public class FileReadRoute {
   }
 
   private void serve(RoutingContext rc, TokenClaims claims) {
-    String path;
-    boolean raw;
-    try {
-      path = first(rc.queryParam("path"));
-      raw = Boolean.parseBoolean(first(rc.queryParam("raw")));
-    } catch (IllegalArgumentException e) {
-      throw new ProblemException(400, "bad-request", "Bad Request", "Malformed query string.");
-    }
+    String path = query(rc, "path");
+    boolean raw = Boolean.parseBoolean(query(rc, "raw"));
     Path root = workspaces.root(claims.user(), rc.pathParam("id"));
     Path file = workspaces.resolve(claims.user(), root, path);
     String range = rc.request().getHeader("Range");
     HttpServerResponse response = rc.response();
+    FileCache.Shelf shelf = range == null ? cache.shelf(root) : null; // before the disk is read
     // Writes rename a new file into place, which changes the version: reading the version again
     // after the bytes proves they belong to it, so an ETag never vouches for other content.
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      long checkedAt = System.currentTimeMillis();
       FileVersion version = files.version(root, file);
       if (version.etag().equals(rc.request().getHeader("If-None-Match"))) {
         response.setStatusCode(304).putHeader("ETag", version.etag()).end();
@@ -132,7 +163,14 @@ public class FileReadRoute {
         continue; // replaced or deleted meanwhile: the next version() tells which (404 if gone)
       }
       if (files.version(root, file).equals(version)) {
-        send(response, version, range != null, span, bytes, WorkspaceFiles.isBinary(head), raw);
+        boolean binary = WorkspaceFiles.isBinary(head);
+        if (range != null) {
+          send(response, version, true, span, bytes, binary, raw);
+        } else {
+          Cached whole = new Cached(version, bytes, binary, checkedAt);
+          cache.put(shelf, path, whole);
+          sendWhole(rc, whole, raw);
+        }
         return;
       }
     }
@@ -164,6 +202,16 @@ public class FileReadRoute {
     return new long[] {start, end};
   }
 
+  private static void sendWhole(RoutingContext rc, Cached file, boolean raw) {
+    FileVersion version = file.version();
+    if (version.etag().equals(rc.request().getHeader("If-None-Match"))) {
+      rc.response().setStatusCode(304).putHeader("ETag", version.etag()).end();
+    } else {
+      long[] span = {0, version.size() - 1};
+      send(rc.response(), version, false, span, file.bytes(), file.binary(), raw);
+    }
+  }
+
   private static void send(
       HttpServerResponse response,
       FileVersion version,
@@ -189,7 +237,7 @@ public class FileReadRoute {
       response.putHeader(
           "Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + version.size());
     }
-    // Wrapped, not copied: the array is not touched again.
+    // Wrapped, not copied: the array is never written again (the cache shares it read-only).
     response.end(
         binary && !raw && !partial
             ? Buffer.buffer()
@@ -207,8 +255,13 @@ public class FileReadRoute {
         .end(Json.encode(problem.body()));
   }
 
-  private static String first(List<String> values) {
-    return values.isEmpty() ? null : values.get(0);
+  private static String query(RoutingContext rc, String name) {
+    try {
+      List<String> values = rc.queryParam(name);
+      return values.isEmpty() ? null : values.get(0);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(400, "bad-request", "Bad Request", "Malformed query string.");
+    }
   }
 
   private static ProblemException rangeNotSatisfiable(FileVersion version, String detail) {

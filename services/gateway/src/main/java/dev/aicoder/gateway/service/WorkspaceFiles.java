@@ -42,8 +42,10 @@ public class WorkspaceFiles {
           .thenComparing(FileEntry::name);
 
   private final Object[] locks = new Object[256];
+  private final FileCache cache;
 
-  WorkspaceFiles() {
+  WorkspaceFiles(FileCache cache) {
+    this.cache = cache;
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new Object();
     }
@@ -179,6 +181,7 @@ public class WorkspaceFiles {
           channel.force(true);
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        cache.changed(root);
       } catch (IOException e) {
         try {
           Files.deleteIfExists(temp);
@@ -202,6 +205,8 @@ public class WorkspaceFiles {
       throw exists(root, folder);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      cache.changed(root);
     }
   }
 
@@ -239,6 +244,8 @@ public class WorkspaceFiles {
           409, "conflict", "Conflict", "The folder changed while it was being deleted; try again.");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      cache.changed(root); // part of it may be gone even when the delete failed
     }
   }
 
@@ -264,6 +271,8 @@ public class WorkspaceFiles {
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } finally {
+        cache.changed(root);
       }
     }
   }

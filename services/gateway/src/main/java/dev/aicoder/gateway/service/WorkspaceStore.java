@@ -116,6 +116,18 @@ public class WorkspaceStore {
     return folder(open(user, workspaceId));
   }
 
+  /**
+   * {@link #root(String, String)} from what this replica remembers, without Redis or the disk; null
+   * when it would have to look (then call {@code root} on a worker thread).
+   */
+  public Path knownRoot(String user, String workspaceId) {
+    Workspace workspace = known.get(workspaceId);
+    if (workspace == null || !remembered(workspace.teamId(), user, System.currentTimeMillis())) {
+      return null;
+    }
+    return folders.get(workspace.id());
+  }
+
   /** {@link WorkspacePaths#resolve}, with refused paths counted and logged. */
   public Path resolve(String user, Path root, String raw) {
     try {
@@ -145,10 +157,8 @@ public class WorkspaceStore {
    * call of its own, and a removed member loses access within that time.
    */
   private boolean isMember(String teamId, String user) {
-    String key = teamId + "/" + user;
-    Long until = memberships.get(key);
     long now = System.currentTimeMillis();
-    if (until != null && until > now) {
+    if (remembered(teamId, user, now)) {
       return true;
     }
     boolean member = accounts.isMember(teamId, user);
@@ -156,9 +166,14 @@ public class WorkspaceStore {
       if (memberships.size() > 100_000) {
         memberships.clear();
       }
-      memberships.put(key, now + MEMBERSHIP_TTL_MS);
+      memberships.put(teamId + "/" + user, now + MEMBERSHIP_TTL_MS);
     }
     return member;
+  }
+
+  private boolean remembered(String teamId, String user, long nowMs) {
+    Long until = memberships.get(teamId + "/" + user);
+    return until != null && until > nowMs;
   }
 
   /**

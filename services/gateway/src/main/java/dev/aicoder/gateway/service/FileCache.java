@@ -1,0 +1,84 @@
+package dev.aicoder.gateway.service;
+
+import dev.aicoder.gateway.config.GatewayConfig;
+import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Files read whole in the last {@code files.cache-window}, answered from memory on the event loop:
+ * the open, read and the two {@code stat}s around it, and the hand-off to a worker thread, cost
+ * more than the rest of a small file read (benchmarks/README.md, file-read). Every change made
+ * through this gateway ({@link WorkspaceFiles}) drops its workspace's files at once, so a reader
+ * never gets an older version than one this replica wrote; a change made beside the gateway
+ * (another replica, a shell on the volume) is seen within the window. Writes still compare against
+ * the disk, so a stale read can never overwrite newer work: its {@code If-Match} gets 412.
+ */
+@ApplicationScoped
+public class FileCache {
+
+  /** Larger files are read from disk every time. */
+  static final int MAX_FILE = 1 << 20;
+
+  /** A whole file as read, with whether it looked binary and when its version was checked. */
+  public record Cached(FileVersion version, byte[] bytes, boolean binary, long checkedAtMs) {}
+
+  /**
+   * The files of one workspace read since its last change. A reader takes the shelf before it looks
+   * at the disk; a change detaches the shelf, so what a reader puts there afterwards is never
+   * served.
+   */
+  public static final class Shelf {
+    private final Map<String, Cached> files = new ConcurrentHashMap<>();
+  }
+
+  private final Map<Path, Shelf> shelves = new ConcurrentHashMap<>();
+  private final AtomicLong held = new AtomicLong();
+  private final long windowMs;
+  private final long maxBytes;
+
+  @Inject
+  FileCache(GatewayConfig config) {
+    this(config.files().cacheWindow().toMillis(), config.files().cacheSize().asLongValue());
+  }
+
+  FileCache(long windowMs, long maxBytes) {
+    this.windowMs = windowMs;
+    this.maxBytes = maxBytes;
+  }
+
+  /** The file under {@code path} (as the client sent it) if it was read within the window. */
+  public Cached get(Path root, String path, long nowMs) {
+    Shelf shelf = shelves.get(root);
+    Cached file = shelf == null || path == null ? null : shelf.files.get(path);
+    return file != null && nowMs - file.checkedAtMs() < windowMs ? file : null;
+  }
+
+  /** The shelf to put a file on once read; take it before the first look at the disk. */
+  public Shelf shelf(Path root) {
+    return windowMs > 0 ? shelves.computeIfAbsent(root, r -> new Shelf()) : null;
+  }
+
+  /** Remembers a file read whole (small enough, and while the cache is on). */
+  public void put(Shelf shelf, String path, Cached file) {
+    int size = file.bytes().length;
+    if (shelf == null || size > MAX_FILE || size > maxBytes) {
+      return;
+    }
+    if (held.addAndGet(size) > maxBytes) {
+      // A cheap bound instead of an eviction policy: the window keeps only hot files useful anyway.
+      shelves.values().forEach(s -> s.files.clear()); // shelves stay: readers hold them
+      held.set(size);
+    }
+    shelf.files.put(path, file);
+  }
+
+  /** Forgets a workspace's files; called after every change to it, and after failed ones too. */
+  public void changed(Path root) {
+    shelves.remove(root);
+  }
+}
