@@ -46,6 +46,21 @@ public class FileReadRoute {
   private static final String CLAIMS = "aicoder.claims";
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
   private static final int ATTEMPTS = 5;
+  // Encoded once: each response sends them.
+  private static final CharSequence ETAG = header("ETag");
+  private static final CharSequence LAST_MODIFIED = header("Last-Modified");
+  private static final CharSequence CONTENT_KIND = header("X-Content-Kind");
+  private static final CharSequence FILE_SIZE = header("X-File-Size");
+  private static final CharSequence ACCEPT_RANGES = header("Accept-Ranges");
+  private static final CharSequence BYTES = header("bytes");
+  private static final CharSequence CACHE_CONTROL = header("Cache-Control");
+  private static final CharSequence NO_CACHE = header("no-cache");
+  private static final CharSequence CONTENT_TYPE = header("Content-Type");
+  private static final CharSequence TEXT_PLAIN = header("text/plain;charset=UTF-8");
+  private static final CharSequence OCTET_STREAM = header("application/octet-stream");
+  private static final CharSequence TEXT = header("text");
+  private static final CharSequence BINARY = header("binary");
+  private static volatile LastDate lastDate = new LastDate(Long.MIN_VALUE, "");
 
   private final Authenticator authenticator;
   private final WorkspaceStore workspaces;
@@ -76,11 +91,22 @@ public class FileReadRoute {
 
   private void admit(RoutingContext rc) {
     HttpServerRequest request = rc.request();
+    String ip = AuthFilter.clientAddress(request);
+    String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+    TokenClaims known;
+    try {
+      known = authenticator.admitKnown(ip, authorization);
+    } catch (ProblemException e) {
+      answer(rc.response(), e);
+      return;
+    }
+    if (known != null) {
+      rc.put(CLAIMS, known);
+      rc.next();
+      return;
+    }
     authenticator
-        .admit(
-            request.path(),
-            AuthFilter.clientAddress(request),
-            request.getHeader(HttpHeaders.AUTHORIZATION))
+        .admit(request.path(), ip, authorization)
         .subscribe()
         .with(
             claims -> {
@@ -137,7 +163,7 @@ public class FileReadRoute {
       long checkedAt = System.currentTimeMillis();
       FileVersion version = files.version(root, file);
       if (version.etag().equals(rc.request().getHeader("If-None-Match"))) {
-        response.setStatusCode(304).putHeader("ETag", version.etag()).end();
+        response.setStatusCode(304).putHeader(ETAG, version.etag()).end();
         return;
       }
       long[] span = span(version, range);
@@ -205,7 +231,7 @@ public class FileReadRoute {
   private static void sendWhole(RoutingContext rc, Cached file, boolean raw) {
     FileVersion version = file.version();
     if (version.etag().equals(rc.request().getHeader("If-None-Match"))) {
-      rc.response().setStatusCode(304).putHeader("ETag", version.etag()).end();
+      rc.response().setStatusCode(304).putHeader(ETAG, version.etag()).end();
     } else {
       long[] span = {0, version.size() - 1};
       send(rc.response(), version, false, span, file.bytes(), file.binary(), raw);
@@ -222,17 +248,13 @@ public class FileReadRoute {
       boolean raw) {
     response
         .setStatusCode(partial ? 206 : 200)
-        .putHeader("ETag", version.etag())
-        .putHeader(
-            "Last-Modified",
-            DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                Instant.ofEpochMilli(version.modified()).atZone(ZoneOffset.UTC)))
-        .putHeader("X-Content-Kind", binary ? "binary" : "text")
-        .putHeader("X-File-Size", Long.toString(version.size()))
-        .putHeader("Accept-Ranges", "bytes")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader(
-            "Content-Type", binary ? "application/octet-stream" : "text/plain;charset=UTF-8");
+        .putHeader(ETAG, version.etag())
+        .putHeader(LAST_MODIFIED, httpDate(version.modified()))
+        .putHeader(CONTENT_KIND, binary ? BINARY : TEXT)
+        .putHeader(FILE_SIZE, Long.toString(version.size()))
+        .putHeader(ACCEPT_RANGES, BYTES)
+        .putHeader(CACHE_CONTROL, NO_CACHE)
+        .putHeader(CONTENT_TYPE, binary ? OCTET_STREAM : TEXT_PLAIN);
     if (partial) {
       response.putHeader(
           "Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + version.size());
@@ -244,6 +266,20 @@ public class FileReadRoute {
             : Buffer.buffer(Unpooled.wrappedBuffer(bytes)));
   }
 
+  /** RFC 1123 dates, the last one remembered: a hot file is sent many times a second. */
+  private static String httpDate(long millis) {
+    LastDate last = lastDate;
+    if (last.millis() != millis) {
+      String text =
+          DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC));
+      last = lastDate = new LastDate(millis, text);
+    }
+    return last.text();
+  }
+
+  private record LastDate(long millis, String text) {}
+
   private static void answer(HttpServerResponse response, ProblemException problem) {
     if (response.ended()) {
       return;
@@ -253,6 +289,10 @@ public class FileReadRoute {
         .setStatusCode(problem.problem().status())
         .putHeader("Content-Type", Problem.MEDIA_TYPE)
         .end(Json.encode(problem.body()));
+  }
+
+  private static CharSequence header(String text) {
+    return io.vertx.core.http.HttpHeaders.createOptimized(text);
   }
 
   private static String query(RoutingContext rc, String name) {

@@ -26,7 +26,7 @@ public class Authenticator {
 
   private static final int MAX_REMEMBERED = 50_000;
 
-  private final Map<String, TokenClaims> verifiedTokens = new ConcurrentHashMap<>();
+  private final Map<TokenKey, TokenClaims> verifiedTokens = new ConcurrentHashMap<>();
   private final SigningKeys keys;
   private final RequestGate gate;
   private final SecurityCounters counters;
@@ -43,26 +43,14 @@ public class Authenticator {
    */
   public Uni<TokenClaims> admit(String path, String ip, String authorization) {
     boolean isPublic = PUBLIC.contains(path);
-    String token = bearer(authorization);
-    TokenClaims claims = null;
-    if (token != null && !isPublic) {
-      try {
-        claims = verified(token);
-      } catch (InvalidTokenException e) {
-        counters.count(Reason.BAD_TOKEN);
-        return Uni.createFrom()
-            .failure(unauthorized("The access token is invalid or has expired."));
-      } catch (RuntimeException e) {
-        Log.warnf("Cannot verify tokens: %s", e.getMessage());
-        return Uni.createFrom().failure(unavailable());
-      }
-    } else if (!isPublic) {
-      return Uni.createFrom()
-          .failure(unauthorized("Sign in first: send Authorization: Bearer <token>."));
+    TokenClaims claims;
+    try {
+      claims = claims(isPublic, authorization);
+    } catch (ProblemException e) {
+      return Uni.createFrom().failure(e);
     }
-    TokenClaims verified = claims;
     long now = System.currentTimeMillis();
-    return gate.admit(ip, verified, now)
+    return gate.admit(ip, claims, now)
         .onFailure()
         .recoverWithUni(
             e -> {
@@ -73,23 +61,53 @@ public class Authenticator {
                   ? Uni.createFrom().item(RequestGate.Verdict.OK)
                   : Uni.createFrom().failure(unavailable());
             })
-        .flatMap(
-            verdict ->
-                switch (verdict) {
-                  case OK -> Uni.createFrom().item(verified);
-                  case REVOKED -> {
-                    counters.count(Reason.BAD_TOKEN);
-                    yield Uni.createFrom()
-                        .failure(unauthorized("This token was signed out; sign in again."));
-                  }
-                  case LIMITED -> {
-                    counters.count(Reason.RATE_LIMITED);
-                    yield Uni.createFrom()
-                        .failure(
-                            tooManyRequests(
-                                gate.retryAfterSeconds(now), "Too many requests; slow down."));
-                  }
-                });
+        .map(verdict -> decide(verdict, claims, now));
+  }
+
+  /**
+   * {@link #admit} for a signed-in route served on the event loop, without Mutiny when this replica
+   * knows all it needs (almost always): the claims, or null when {@code admit} must ask Redis.
+   * Throws the {@link ProblemException} to answer.
+   */
+  public TokenClaims admitKnown(String ip, String authorization) {
+    TokenClaims claims = claims(false, authorization);
+    long now = System.currentTimeMillis();
+    RequestGate.Verdict verdict = gate.admitKnown(ip, claims, now);
+    return verdict == null ? null : decide(verdict, claims, now);
+  }
+
+  /** The token's verified claims; null on a public route without one. */
+  private TokenClaims claims(boolean isPublic, String authorization) {
+    if (isPublic) {
+      return null;
+    }
+    String token = bearer(authorization);
+    if (token == null) {
+      throw unauthorized("Sign in first: send Authorization: Bearer <token>.");
+    }
+    try {
+      return verified(token);
+    } catch (InvalidTokenException e) {
+      counters.count(Reason.BAD_TOKEN);
+      throw unauthorized("The access token is invalid or has expired.");
+    } catch (RuntimeException e) {
+      Log.warnf("Cannot verify tokens: %s", e.getMessage());
+      throw unavailable();
+    }
+  }
+
+  private TokenClaims decide(RequestGate.Verdict verdict, TokenClaims claims, long now) {
+    return switch (verdict) {
+      case OK -> claims;
+      case REVOKED -> {
+        counters.count(Reason.BAD_TOKEN);
+        throw unauthorized("This token was signed out; sign in again.");
+      }
+      case LIMITED -> {
+        counters.count(Reason.RATE_LIMITED);
+        throw tooManyRequests(gate.retryAfterSeconds(now), "Too many requests; slow down.");
+      }
+    };
   }
 
   /**
@@ -97,7 +115,8 @@ public class Authenticator {
    * until they expire (revocation is still checked by the gate).
    */
   private TokenClaims verified(String token) throws InvalidTokenException {
-    TokenClaims known = verifiedTokens.get(token);
+    TokenKey key = new TokenKey(token);
+    TokenClaims known = verifiedTokens.get(key);
     long now = System.currentTimeMillis();
     if (known != null && known.expiresAtMs() > now) {
       return known;
@@ -106,8 +125,24 @@ public class Authenticator {
     if (verifiedTokens.size() >= MAX_REMEMBERED) {
       verifiedTokens.clear(); // rare: a cheap bound instead of an eviction policy
     }
-    verifiedTokens.put(token, claims);
+    verifiedTokens.put(key, claims);
     return claims;
+  }
+
+  /**
+   * A token as a map key. A fresh string arrives with every request, and hashing all of it cost
+   * more than the rest of the lookup: the hash takes the signature's last characters, which differ
+   * from token to token; equality still compares the whole token.
+   */
+  private record TokenKey(String token) {
+    @Override
+    public int hashCode() {
+      int h = token.length();
+      for (int i = Math.max(0, token.length() - 16); i < token.length(); i++) {
+        h = 31 * h + token.charAt(i);
+      }
+      return h;
+    }
   }
 
   private static String bearer(String header) {

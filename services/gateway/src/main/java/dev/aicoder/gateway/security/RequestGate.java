@@ -68,19 +68,9 @@ public class RequestGate {
 
   /** Counts the request against its windows; {@code claims} is null for anonymous requests. */
   public Uni<Verdict> admit(String ip, TokenClaims claims, long nowMs) {
-    long window = nowMs / windowMs;
-    boolean over = count(GatewayKeys.ipWindow(ip, window), window) > limits.requestsPerIp();
-    if (claims != null) {
-      over |=
-          count(GatewayKeys.userWindow(claims.user(), window), window) > limits.requestsPerUser();
-    }
-    Verdict limited = over ? Verdict.LIMITED : Verdict.OK;
-    if (claims == null) {
-      return Uni.createFrom().item(limited);
-    }
-    Revocation known = revocations.get(claims.tokenId());
-    if (known != null && (known.revoked() || nowMs - known.checkedAtMs() < REVOCATION_RECHECK_MS)) {
-      return Uni.createFrom().item(known.revoked() ? Verdict.REVOKED : limited);
+    Verdict known = admitKnown(ip, claims, nowMs);
+    if (known != null) {
+      return Uni.createFrom().item(known);
     }
     return redis
         .key()
@@ -88,8 +78,38 @@ public class RequestGate {
         .map(
             revoked -> {
               remember(claims, revoked, nowMs);
-              return revoked ? Verdict.REVOKED : limited;
+              return revoked ? Verdict.REVOKED : limited(ip, claims, nowMs);
             });
+  }
+
+  /**
+   * {@link #admit} when this replica knows whether the token is revoked (almost always), without
+   * Mutiny; null, with nothing counted, when Redis must be asked.
+   */
+  public Verdict admitKnown(String ip, TokenClaims claims, long nowMs) {
+    if (claims != null) {
+      Revocation known = revocations.get(claims.tokenId());
+      if (known == null) {
+        return null;
+      }
+      if (known.revoked()) {
+        return Verdict.REVOKED;
+      }
+      if (nowMs - known.checkedAtMs() >= REVOCATION_RECHECK_MS) {
+        return null;
+      }
+    }
+    return limited(ip, claims, nowMs);
+  }
+
+  private Verdict limited(String ip, TokenClaims claims, long nowMs) {
+    long window = nowMs / windowMs;
+    boolean over = count(GatewayKeys.ipWindow(ip, window), window) > limits.requestsPerIp();
+    if (claims != null) {
+      over |=
+          count(GatewayKeys.userWindow(claims.user(), window), window) > limits.requestsPerUser();
+    }
+    return over ? Verdict.LIMITED : Verdict.OK;
   }
 
   /** Marks a token signed out on this replica at once (others learn it from Redis). */

@@ -33,6 +33,7 @@ class RateLimitTest {
   @Test
   void tooManyRequestsAnswer429WithRetryAfterAndRecover() {
     String token = Api.newMember("busy");
+    String file = "/api/workspaces/" + Api.newWorkspace(token, Api.newTeam(token)) + "/file";
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> as(token).get("/api/me").statusCode() == 429);
@@ -40,6 +41,10 @@ class RateLimitTest {
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 3);
     assertThat(limited.jsonPath().getString("type")).isEqualTo("/problems/rate-limited");
+    // File reads (served outside JAX-RS) count against the same limit.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> as(token).queryParam("path", "a.txt").get(file).statusCode() == 429);
     // Another user is not affected.
     assertThat(as(Api.newMember("calm")).get("/api/me").statusCode()).isEqualTo(200);
     // The next window lets the first user in again.
