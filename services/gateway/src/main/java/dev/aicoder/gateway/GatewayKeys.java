@@ -15,6 +15,9 @@ public final class GatewayKeys {
   /** Hash of counters shown by /api/security/status, summed across replicas. */
   public static final String SECURITY_COUNTERS = "aicoder:security:counters";
 
+  /** Stream of workspaces whose files changed, read by every replica's file cache. */
+  public static final String FILE_CHANGES = "aicoder:gateway:file-changes";
+
   private GatewayKeys() {}
 
   /** Hash of one user: username, password (bcrypt), role, createdAt. */

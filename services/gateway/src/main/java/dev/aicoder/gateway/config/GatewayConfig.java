@@ -99,7 +99,8 @@ public interface GatewayConfig {
 
     /**
      * How long a file read whole is answered from memory without looking at the disk again (0:
-     * never). Changes through this replica drop it at once; others are seen within this time.
+     * never). Changes through the gateway drop it at once (other replicas within 0.1 s); changes
+     * made beside it are seen within this time.
      */
     @WithDefault("1s")
     Duration cacheWindow();

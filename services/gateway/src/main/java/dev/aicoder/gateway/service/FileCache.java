@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Files read whole in the last {@code files.cache-window}, answered from memory on the event loop:
  * the open, read and the two {@code stat}s around it, and the hand-off to a worker thread, cost
  * more than the rest of a small file read (benchmarks/README.md, file-read). Every change made
- * through this gateway ({@link WorkspaceFiles}) drops its workspace's files at once, so a reader
- * never gets an older version than one this replica wrote; a change made beside the gateway
- * (another replica, a shell on the volume) is seen within the window. Writes still compare against
- * the disk, so a stale read can never overwrite newer work: its {@code If-Match} gets 412.
+ * through this gateway replica ({@link WorkspaceFiles}) drops its workspace's files at once, so a
+ * reader never gets an older version than one this replica wrote; other replicas drop them within a
+ * tenth of a second ({@link FileChangeFeed}), and a change made beside the gateway (a shell on the
+ * volume) is seen within the window. Writes still compare against the disk, so a stale read can
+ * never overwrite newer work: its {@code If-Match} gets 412.
  */
 @ApplicationScoped
 public class FileCache {
@@ -80,5 +81,10 @@ public class FileCache {
   /** Forgets a workspace's files; called after every change to it, and after failed ones too. */
   public void changed(Path root) {
     shelves.remove(root);
+  }
+
+  /** Forgets the files of the workspace with this id (its folder's name), changed elsewhere. */
+  public void forget(String workspaceId) {
+    shelves.keySet().removeIf(root -> root.getFileName().toString().equals(workspaceId));
   }
 }

@@ -42,10 +42,10 @@ public class WorkspaceFiles {
           .thenComparing(FileEntry::name);
 
   private final Object[] locks = new Object[256];
-  private final FileCache cache;
+  private final FileChangeFeed changes;
 
-  WorkspaceFiles(FileCache cache) {
-    this.cache = cache;
+  WorkspaceFiles(FileChangeFeed changes) {
+    this.changes = changes;
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new Object();
     }
@@ -181,7 +181,7 @@ public class WorkspaceFiles {
           channel.force(true);
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        cache.changed(root);
+        changes.changed(root);
       } catch (IOException e) {
         try {
           Files.deleteIfExists(temp);
@@ -206,7 +206,7 @@ public class WorkspaceFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      cache.changed(root);
+      changes.changed(root);
     }
   }
 
@@ -245,7 +245,7 @@ public class WorkspaceFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      cache.changed(root); // part of it may be gone even when the delete failed
+      changes.changed(root); // part of it may be gone even when the delete failed
     }
   }
 
@@ -272,7 +272,7 @@ public class WorkspaceFiles {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } finally {
-        cache.changed(root);
+        changes.changed(root);
       }
     }
   }
