@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** The gateway's settings; each has an environment variable named in application.properties. */
@@ -13,6 +14,12 @@ public interface GatewayConfig {
   /** How long /api/status waits for one service before it reports it DOWN. */
   @WithDefault("1s")
   Duration statusTimeout();
+
+  /**
+   * Headers put on every response (name to value): the content security policy and its kin, set in
+   * application.properties.
+   */
+  Map<String, String> securityHeaders();
 
   /** Base URL of the chat-websocket service. */
   @WithDefault("http://localhost:8081")

@@ -27,6 +27,7 @@ class SecurityTest {
             given().get("/health"),
             given().get("/api/me"),
             given().get("/does-not-exist"),
+            given().get("/api/workspaces/none/file?path=a.txt"),
             as(Api.adminToken()).get("/api/workspaces"))) {
       assertThat(response.header("Content-Security-Policy"))
           .contains("default-src 'self'")
@@ -35,6 +36,7 @@ class SecurityTest {
       assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
       assertThat(response.header("Referrer-Policy")).isEqualTo("no-referrer");
       assertThat(response.header("X-Frame-Options")).isEqualTo("DENY");
+      assertThat(response.header("Permissions-Policy")).contains("camera=()");
     }
   }
 
