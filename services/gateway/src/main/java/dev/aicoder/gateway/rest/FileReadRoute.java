@@ -13,6 +13,7 @@ import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
 import dev.aicoder.gateway.service.WorkspaceStore;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
@@ -93,7 +94,9 @@ public class FileReadRoute {
 
   void register(@Observes Router router) {
     router
-        .get(PATH)
+        .route(PATH)
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD) // the same answer without the bytes (Vert.x drops them)
         .order(ORDER)
         .handler(this::admit)
         .handler(this::fromMemory)

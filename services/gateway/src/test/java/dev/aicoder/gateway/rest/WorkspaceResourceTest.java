@@ -268,6 +268,19 @@ class WorkspaceResourceTest {
   }
 
   @Test
+  void headAnswersTheVersionAndSizeWithoutTheBytes() {
+    String etag = put(alice, "head.txt", "0123456789", null).header("ETag");
+    for (int i = 0; i < 2; i++) { // from disk, then from memory
+      Response head = as(alice).queryParam("path", "head.txt").head(file());
+      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(head.header("ETag")).isEqualTo(etag);
+      assertThat(head.header("X-File-Size")).isEqualTo("10");
+      assertThat(head.asByteArray()).isEmpty();
+    }
+    assertThat(as(alice).queryParam("path", "none.txt").head(file()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void binaryFilesAreFlaggedNotDumped() throws Exception {
     Files.write(
         workspaceFolder().resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
