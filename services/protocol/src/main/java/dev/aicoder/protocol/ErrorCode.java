@@ -13,7 +13,6 @@ public final class ErrorCode {
   public static final String MODEL_ERROR = "model_error";
   public static final String MODEL_TIMEOUT = "model_timeout";
   public static final String WORKER_FAILED = "worker_failed";
-  /** An answer ran past a generation cap (output tokens, time or size) and was stopped there. */
   public static final String TOO_LONG = "too_long";
   public static final String INTERNAL = "internal";
 
