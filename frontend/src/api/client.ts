@@ -1,4 +1,4 @@
-import { getSession, setSession } from "../auth/session";
+import { getSession, sessionSignal, setSession } from "../auth/session";
 
 /** An RFC 9457 problem answered by the gateway. */
 export interface Problem {
@@ -23,7 +23,7 @@ export async function api(path: string, init: RequestInit = {}): Promise<Respons
   const headers = new Headers(init.headers);
   const session = getSession();
   if (session) headers.set("Authorization", `Bearer ${session.token}`);
-  const response = await fetch(path, { ...init, headers });
+  const response = await fetch(path, { signal: sessionSignal(), ...init, headers });
   if (response.status === 401 && session) setSession(null);
   if (!response.ok && response.status !== 304) {
     let problem: Problem = { status: response.status };
@@ -40,8 +40,11 @@ export async function api(path: string, init: RequestInit = {}): Promise<Respons
 export async function apiJson<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   if (init.body && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-  const response = await api(path, { ...init, headers });
-  return (response.status === 204 ? undefined : await response.json()) as T;
+  const signal = init.signal ?? sessionSignal();
+  const response = await api(path, { ...init, headers, signal });
+  const body = (response.status === 204 ? undefined : await response.json()) as T;
+  signal.throwIfAborted(); // the session ended while the body was read
+  return body;
 }
 
 export interface FileEntry {
@@ -86,9 +89,12 @@ export const files = {
       `${ws(id)}/tree?${q(path)}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
     ),
   read: async (id: string, path: string) => {
-    const response = await api(`${ws(id)}/file?${q(path)}`);
+    const signal = sessionSignal();
+    const response = await api(`${ws(id)}/file?${q(path)}`, { signal });
+    const text = await response.text();
+    signal.throwIfAborted();
     return {
-      text: await response.text(),
+      text,
       etag: response.headers.get("ETag") ?? "",
       binary: response.headers.get("X-Content-Kind") === "binary",
       size: Number(response.headers.get("X-File-Size") ?? 0),
@@ -98,7 +104,14 @@ export const files = {
   write: async (id: string, path: string, text: string, etag: string | null) => {
     const headers: Record<string, string> = { "Content-Type": "text/plain; charset=utf-8" };
     if (etag) headers["If-Match"] = etag;
-    const response = await api(`${ws(id)}/file?${q(path)}`, { method: "PUT", headers, body: text });
+    const signal = sessionSignal();
+    const response = await api(`${ws(id)}/file?${q(path)}`, {
+      method: "PUT",
+      headers,
+      body: text,
+      signal,
+    });
+    signal.throwIfAborted();
     return response.headers.get("ETag") ?? "";
   },
   mkdir: (id: string, path: string) => apiJson(`${ws(id)}/folder?${q(path)}`, { method: "POST" }),

@@ -13,6 +13,8 @@ type Listener = () => void;
 const listeners = new Set<Listener>();
 let current: Session | null = load();
 let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+const endHooks = new Set<() => void>();
+let requests = new AbortController();
 
 function load(): Session | null {
   try {
@@ -33,7 +35,22 @@ export function subscribeSession(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
+/**
+ * Registers what to drop when a session ends (sign-out, expiry, another sign-in on the same tab):
+ * everything the app holds belongs to the session that loaded it.
+ */
+export function onSessionEnd(hook: () => void): () => void {
+  endHooks.add(hook);
+  return () => endHooks.delete(hook);
+}
+
+/** Aborted when the session ends, so an answer to its requests never lands in the next one. */
+export function sessionSignal(): AbortSignal {
+  return requests.signal;
+}
+
 export function setSession(session: Session | null): void {
+  const ended = current !== null && current.token !== session?.token;
   current = session;
   if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
   else sessionStorage.removeItem(KEY);
@@ -41,6 +58,12 @@ export function setSession(session: Session | null): void {
   if (session) {
     // Back to sign-in when the token expires; unsaved edits are kept as drafts (see drafts.ts).
     expiryTimer = setTimeout(() => setSession(null), Math.max(0, session.expiresAt - Date.now()));
+  }
+  if (ended) {
+    // Dropped before anyone renders, so the next user never sees a frame of the last one's state.
+    requests.abort();
+    requests = new AbortController();
+    endHooks.forEach((hook) => hook());
   }
   listeners.forEach((l) => l());
 }

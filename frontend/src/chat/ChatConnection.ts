@@ -78,6 +78,7 @@ export class ChatConnection {
       for (const prompt of this.unaccepted.values()) this.raw(prompt);
     };
     socket.onmessage = (event) => {
+      if (this.socket !== socket) return; // closed (signed out): nothing more reaches the app
       const frame = parseServerFrame(event.data);
       if (!frame) return;
       if (frame.type === "ping") {

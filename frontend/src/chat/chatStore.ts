@@ -1,5 +1,5 @@
 import { apiJson, files, type ChatMessage, type Conversation } from "../api/client";
-import { getSession } from "../auth/session";
+import { getSession, onSessionEnd, sessionSignal } from "../auth/session";
 import { ideStore } from "../ide/ideStore";
 import { createStore } from "../store";
 import { ChatConnection, type ConnectionStatus } from "./ChatConnection";
@@ -30,7 +30,7 @@ export interface ChatState {
   error: string | null;
 }
 
-export const chatStore = createStore<ChatState>({
+const initial: ChatState = {
   conversations: [],
   conversationId: null,
   items: {},
@@ -38,10 +38,19 @@ export const chatStore = createStore<ChatState>({
   stream: emptyState,
   connection: "closed",
   error: null,
-});
+};
+
+export const chatStore = createStore<ChatState>(initial);
 
 const set = chatStore.set;
 let connection: ChatConnection | null = null;
+
+/** Closes the signed-out user's socket and drops their conversations and answers. */
+export function resetChat() {
+  disconnect();
+  set(() => initial);
+}
+onSessionEnd(resetChat);
 const MAX_ATTACHED_CHARS = 100_000;
 
 function onFrame(frame: ServerFrame) {
@@ -240,6 +249,7 @@ export async function deleteConversation(id: string) {
 
 /** Sends a prompt; @mentioned files are attached (their text goes with the prompt). */
 export async function send(text: string) {
+  const signal = sessionSignal();
   let id = chatStore.get().conversationId;
   if (!id) {
     newConversation();
@@ -258,6 +268,7 @@ export async function send(text: string) {
       // a mention of a file that does not exist stays plain text
     }
   }
+  if (signal.aborted) return; // signed out while the files were read
   const clientMsgId = crypto.randomUUID();
   set((s) => ({
     ...s,

@@ -1,6 +1,14 @@
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense } from "react";
 import { useStore } from "../store";
-import { closeTab, decideProposal, edit, ideStore, isDirty, resolveConflict } from "./ideStore";
+import {
+  closeTab,
+  decideProposal,
+  edit,
+  ideStore,
+  isDirty,
+  resolveConflict,
+  setMerged,
+} from "./ideStore";
 
 const MonacoHost = lazy(() => import("../monaco/MonacoHost"));
 const DiffHost = lazy(() => import("../monaco/MonacoHost").then((m) => ({ default: m.DiffHost })));
@@ -10,7 +18,6 @@ export function EditorPane() {
   const tabs = useStore(ideStore, (s) => s.tabs);
   const active = useStore(ideStore, (s) => s.active);
   const current = tabs.find((t) => t.path === active);
-  const [merged, setMerged] = useState<string | null>(null);
 
   return (
     <section className="editor-pane" aria-label="Editor">
@@ -66,22 +73,16 @@ export function EditorPane() {
               <button type="button" onClick={() => void resolveConflict(current.path, "theirs")}>
                 Take theirs
               </button>
-              <button
-                type="button"
-                onClick={() => {
-                  if (merged !== null) edit(current.path, merged);
-                  setMerged(null);
-                  void resolveConflict(current.path, "mine");
-                }}
-              >
+              <button type="button" onClick={() => void resolveConflict(current.path, "mine")}>
                 Keep mine
               </button>
             </div>
             <DiffHost
+              key={current.path}
               path={current.path}
               original={current.conflict.serverText}
-              modified={current.text}
-              onModifiedChange={setMerged}
+              modified={current.conflict.merged ?? current.text}
+              onModifiedChange={(text) => setMerged(current.path, text)}
             />
           </div>
         ) : current.proposal !== undefined ? (

@@ -6,7 +6,7 @@ import { chatStore, connect, disconnect } from "../chat/chatStore";
 import { useStore } from "../store";
 import { EditorPane } from "./EditorPane";
 import { Explorer } from "./Explorer";
-import { ideStore, openWorkspace } from "./ideStore";
+import { dropDrafts, ideStore, openWorkspace, saveAll } from "./ideStore";
 
 interface Layout {
   explorer: number;
@@ -88,10 +88,20 @@ export function Ide({ session }: { session: Session }) {
     }
   }
 
+  /** Saves what can be saved, then ends the session; nothing of this user stays in the tab. */
   async function signOut() {
+    const unsaved = await saveAll();
+    if (
+      unsaved.length &&
+      !window.confirm(`Unsaved changes to ${unsaved.join(", ")} will be lost. Sign out anyway?`)
+    )
+      return;
     try {
       await apiJson("/api/auth/logout", { method: "POST" });
+    } catch {
+      // signed out here all the same; the token expires on its own
     } finally {
+      dropDrafts(session.username);
       setSession(null);
     }
   }

@@ -1,4 +1,5 @@
 import { ApiError, files, type FileEntry, type Workspace } from "../api/client";
+import { getSession, onSessionEnd } from "../auth/session";
 import { createStore } from "../store";
 
 /** Over this size a file opens as plain text (no language services). */
@@ -16,7 +17,8 @@ export interface Tab {
   mode: "normal" | "plain" | "readonly";
   notice?: string;
   saving: boolean;
-  conflict?: { serverText: string; serverEtag: string };
+  /** The server changed the file since `etag`; `merged` is what the user made of it so far. */
+  conflict?: { serverText: string; serverEtag: string; merged?: string };
   /** A proposed change ("Apply" on a code block) waiting for accept or reject. */
   proposal?: string;
   error?: string;
@@ -34,7 +36,7 @@ export interface IdeState {
   active: string | null;
 }
 
-export const ideStore = createStore<IdeState>({
+const initial: IdeState = {
   workspaces: [],
   workspaceId: null,
   children: {},
@@ -43,15 +45,71 @@ export const ideStore = createStore<IdeState>({
   selected: null,
   tabs: [],
   active: null,
-});
+};
+
+export const ideStore = createStore<IdeState>(initial);
 
 const set = ideStore.set;
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
+const inflight = new Map<string, Promise<void>>();
+
+/** Drops the signed-out user's files and tabs, and the saves still waiting to run for them. */
+export function resetIde() {
+  timers.forEach(clearTimeout);
+  timers.clear();
+  inflight.clear();
+  set(() => initial);
+}
+onSessionEnd(resetIde);
 
 export const isDirty = (tab: Tab) => tab.text !== tab.savedText;
 
-function draftKey(path: string) {
-  return `aicoder.draft.${ideStore.get().workspaceId}.${path}`;
+/**
+ * Unsaved text kept in localStorage (it outlives a reload or an expired session), with the version
+ * it was edited from: opened again, it is saved only over that version, else it is a conflict.
+ */
+interface Draft {
+  text: string;
+  base: string | null;
+}
+
+const DRAFTS = "aicoder.draft.";
+
+// Per user: a draft is shown only to the user who wrote it.
+function draftKey(path: string): string | null {
+  const user = getSession()?.username;
+  const workspace = ideStore.get().workspaceId;
+  return user && workspace ? `${DRAFTS}${user}.${workspace}.${path}` : null;
+}
+
+function readDraft(path: string): Draft | null {
+  const key = draftKey(path);
+  const raw = key ? localStorage.getItem(key) : null;
+  if (raw === null) return null;
+  try {
+    const draft = JSON.parse(raw) as Partial<Draft>;
+    if (typeof draft.text === "string") return { text: draft.text, base: draft.base ?? null };
+  } catch {
+    // not a draft this version wrote
+  }
+  return null;
+}
+
+function writeDraft(path: string, text: string, base: string | null) {
+  const key = draftKey(path);
+  if (key) localStorage.setItem(key, JSON.stringify({ text, base } satisfies Draft));
+}
+
+function removeDraft(path: string) {
+  const key = draftKey(path);
+  if (key) localStorage.removeItem(key);
+}
+
+/** Removes every draft of one user (an explicit sign-out leaves nothing of theirs behind). */
+export function dropDrafts(user: string) {
+  const prefix = `${DRAFTS}${user}.`;
+  const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i));
+  for (const key of keys) if (key?.startsWith(prefix)) localStorage.removeItem(key);
 }
 
 function updateTab(path: string, change: (tab: Tab) => Tab) {
@@ -110,18 +168,23 @@ export async function openFile(path: string) {
       : mode === "plain"
         ? "Large file: plain text, no language features."
         : undefined;
-  const draft = localStorage.getItem(draftKey(path));
+  const draft = file.binary || mode === "readonly" ? null : readDraft(path);
+  const pending = draft !== null && draft.text !== file.text;
+  if (draft && !pending) removeDraft(path);
+  // A draft edited from an older version than the server's goes through the conflict view.
+  const stale = pending && draft.base !== file.etag;
   const opened: Tab = {
     path,
-    text: draft ?? file.text,
+    text: pending ? draft.text : file.text,
     savedText: file.text,
-    etag: file.etag,
+    etag: stale ? draft.base : file.etag,
     mode: file.binary ? "readonly" : mode,
     notice,
     saving: false,
+    conflict: stale ? { serverText: file.text, serverEtag: file.etag } : undefined,
   };
   set((s) => ({ ...s, tabs: [...s.tabs, opened], active: path }));
-  if (draft !== null && draft !== file.text) scheduleSave(path);
+  if (pending && !stale) scheduleSave(path);
 }
 
 export function closeTab(path: string) {
@@ -135,8 +198,16 @@ export function closeTab(path: string) {
 /** The user typed: keep the text, remember it as a draft, save after a pause. */
 export function edit(path: string, text: string) {
   updateTab(path, (t) => ({ ...t, text }));
-  localStorage.setItem(draftKey(path), text);
+  writeDraft(path, text, tab(path)?.etag ?? null);
   scheduleSave(path);
+}
+
+/** The user's text in the conflict view so far (per file, until the conflict is resolved). */
+export function setMerged(path: string, merged: string) {
+  const t = tab(path);
+  if (!t?.conflict) return;
+  updateTab(path, (x) => (x.conflict ? { ...x, conflict: { ...x.conflict, merged } } : x));
+  writeDraft(path, merged, t.etag); // still based on the old version: a reload shows the conflict
 }
 
 function scheduleSave(path: string) {
@@ -151,14 +222,30 @@ function scheduleSave(path: string) {
 export async function save(path: string) {
   const current = tab(path);
   if (!current || current.saving || current.conflict || !isDirty(current)) return;
+  const done = write(path, current);
+  inflight.set(path, done);
+  try {
+    await done;
+  } finally {
+    if (inflight.get(path) === done) inflight.delete(path);
+  }
+}
+
+async function write(path: string, current: Tab) {
   const text = current.text;
   updateTab(path, (t) => ({ ...t, saving: true, error: undefined }));
   try {
     const etag = await files.write(ideStore.get().workspaceId!, path, text, current.etag);
     updateTab(path, (t) => ({ ...t, saving: false, savedText: text, etag }));
-    if (tab(path)?.text === text) localStorage.removeItem(draftKey(path));
-    else scheduleSave(path); // typed while saving
+    const now = tab(path);
+    if (!now) return;
+    if (now.text === text) removeDraft(path);
+    else {
+      writeDraft(path, now.text, etag); // typed while saving: the draft now builds on this save
+      scheduleSave(path);
+    }
   } catch (e) {
+    if ((e as { name?: string } | null)?.name === "AbortError") return; // signed out meanwhile
     if (e instanceof ApiError && e.status === 412) {
       const serverText = String(e.problem.currentContent ?? "");
       const serverEtag = String(e.problem.currentEtag ?? "");
@@ -178,7 +265,7 @@ export async function save(path: string) {
 export async function resolveConflict(path: string, keep: "mine" | "theirs") {
   const t = tab(path);
   if (!t?.conflict) return;
-  const { serverText, serverEtag } = t.conflict;
+  const { serverText, serverEtag, merged } = t.conflict;
   if (keep === "theirs") {
     updateTab(path, (x) => ({
       ...x,
@@ -187,11 +274,35 @@ export async function resolveConflict(path: string, keep: "mine" | "theirs") {
       etag: serverEtag,
       conflict: undefined,
     }));
-    localStorage.removeItem(draftKey(path));
+    removeDraft(path);
     return;
   }
-  updateTab(path, (x) => ({ ...x, savedText: serverText, etag: serverEtag, conflict: undefined }));
+  const text = merged ?? t.text;
+  updateTab(path, (x) => ({
+    ...x,
+    text,
+    savedText: serverText,
+    etag: serverEtag,
+    conflict: undefined,
+  }));
+  writeDraft(path, text, serverEtag);
   await save(path);
+}
+
+/** Saves every tab with unsaved text now; returns the paths still unsaved (conflict, failure). */
+export async function saveAll(): Promise<string[]> {
+  const dirty = ideStore.get().tabs.filter(isDirty);
+  for (const t of dirty) clearTimeout(timers.get(t.path));
+  await Promise.all(
+    dirty.map(async (t) => {
+      await inflight.get(t.path);
+      await save(t.path);
+    }),
+  );
+  return ideStore
+    .get()
+    .tabs.filter(isDirty)
+    .map((t) => t.path);
 }
 
 /** Shows a proposed change to a file in the diff view, opening the file first. */
@@ -240,6 +351,11 @@ export async function renameEntry(path: string, name: string) {
   const parent = parentOf(path);
   const to = parent ? `${parent}/${name}` : name;
   await files.move(ideStore.get().workspaceId!, path, to);
+  const draft = readDraft(path);
+  if (draft) {
+    writeDraft(to, draft.text, draft.base);
+    removeDraft(path);
+  }
   set((s) => ({
     ...s,
     tabs: s.tabs.map((t) => (t.path === path ? { ...t, path: to } : t)),

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "react";
+import { onSessionEnd } from "../auth/session";
 import { monaco } from "./setup";
 
 /** The models of open files, kept across tab switches so undo history survives. */
@@ -22,6 +23,15 @@ export function disposeModel(path: string) {
   models.get(path)?.dispose();
   models.delete(path);
 }
+
+// The signed-out user's files (text and undo history) leave memory with their session.
+// (An editor still showing one lets go of it; the diff view's own models go when it unmounts.)
+onSessionEnd(() => {
+  models.clear();
+  for (const model of monaco.editor.getModels()) {
+    if (model.uri.scheme === "file") model.dispose();
+  }
+});
 
 export interface EditorProps {
   path: string;
@@ -70,9 +80,15 @@ export interface DiffProps {
   onModifiedChange?: (text: string) => void;
 }
 
-/** Two versions side by side (conflicts, proposed changes). */
+/**
+ * Two versions side by side (conflicts, proposed changes). The editor lives as long as the path;
+ * new texts are put into its models, so the user's edits on the right (fed back as `modified`)
+ * keep the cursor and undo history.
+ */
 export function DiffHost({ original, modified, path, onModifiedChange }: DiffProps) {
   const host = useRef<HTMLDivElement>(null);
+  const sides = useRef<{ left: monaco.editor.ITextModel; right: monaco.editor.ITextModel }>(null);
+  const filling = useRef(false);
   const change = useRef(onModifiedChange);
   change.current = onModifiedChange;
   useEffect(() => {
@@ -83,16 +99,27 @@ export function DiffHost({ original, modified, path, onModifiedChange }: DiffPro
       originalEditable: false,
     });
     const language = monaco.editor.getModel(monaco.Uri.file(`/${path}`))?.getLanguageId();
-    const left = monaco.editor.createModel(original, language);
-    const right = monaco.editor.createModel(modified, language);
+    const left = monaco.editor.createModel("", language);
+    const right = monaco.editor.createModel("", language);
     diff.setModel({ original: left, modified: right });
-    const sub = right.onDidChangeContent(() => change.current?.(right.getValue()));
+    sides.current = { left, right };
+    const sub = right.onDidChangeContent(() => {
+      if (!filling.current) change.current?.(right.getValue());
+    });
     return () => {
       sub.dispose();
       diff.dispose();
       left.dispose();
       right.dispose();
+      sides.current = null;
     };
+  }, [path]);
+  useEffect(() => {
+    const { left, right } = sides.current!;
+    filling.current = true; // our own text, not the user's edit
+    if (left.getValue() !== original) left.setValue(original);
+    if (right.getValue() !== modified) right.setValue(modified);
+    filling.current = false;
   }, [original, modified, path]);
   return <div className="monaco diff" ref={host} data-testid="diff" />;
 }
