@@ -1,8 +1,10 @@
 import { useSyncExternalStore } from "react";
 import { SignIn } from "./auth/SignIn";
 import { getSession, subscribeSession } from "./auth/session";
+import { noticeStore } from "./auth/sso";
 import { Ide } from "./ide/Ide";
 import { StatusPage } from "./status/StatusPage";
+import { useStore } from "./store";
 
 function useHash() {
   return useSyncExternalStore(
@@ -17,6 +19,26 @@ function useHash() {
 export function App() {
   const session = useSyncExternalStore(subscribeSession, getSession);
   const hash = useHash();
-  if (hash === "#status") return <StatusPage />;
-  return session ? <Ide key={session.token} session={session} /> : <SignIn />;
+  const notice = useStore(noticeStore, (n) => n);
+  const page =
+    hash === "#status" ? (
+      <StatusPage />
+    ) : session ? (
+      <Ide key={session.token} session={session} />
+    ) : (
+      <SignIn />
+    );
+  return (
+    <>
+      {notice && (
+        <div className="notice-bar" role="status">
+          {notice}
+          <button type="button" aria-label="Dismiss" onClick={() => noticeStore.set(() => null)}>
+            ×
+          </button>
+        </div>
+      )}
+      {page}
+    </>
+  );
 }

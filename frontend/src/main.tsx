@@ -1,15 +1,12 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { fromFragment, setSession } from "./auth/session";
 import { showSignInError } from "./auth/SignIn";
+import { handleSsoReturn } from "./auth/sso";
 import "./styles.css";
 
-const sso = fromFragment(location.hash);
-if (sso) {
+if (handleSsoReturn(location.hash, showSignInError)) {
   history.replaceState(null, "", location.pathname + location.search); // the token leaves the URL
-  if ("session" in sso) setSession(sso.session);
-  else showSignInError(sso.error);
 }
 
 createRoot(document.getElementById("root")!).render(

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, apiJson } from "../api/client";
 import { setSession, type Session } from "./session";
+import { startSingleSignOn } from "./sso";
 
 let pendingError: string | null = null;
 
@@ -74,7 +75,7 @@ export function SignIn() {
           {busy ? "Signing in…" : "Sign in"}
         </button>
         {singleSignOn && (
-          <a className="sso" href="/api/auth/sso">
+          <a className="sso" href="/api/auth/sso" onClick={startSingleSignOn}>
             Sign in with single sign-on
           </a>
         )}
