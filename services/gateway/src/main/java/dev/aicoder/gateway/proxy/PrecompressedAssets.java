@@ -1,5 +1,6 @@
 package dev.aicoder.gateway.proxy;
 
+import io.quarkus.logging.Log;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -8,17 +9,24 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves the web app's pre-compressed assets: the frontend build writes {@code .br} and {@code .gz}
  * next to each asset, and a browser that accepts one gets it with {@code Content-Encoding}, without
  * the gateway compressing anything per request. Others fall through to the plain file.
+ *
+ * <p>Only the copies named in the build's {@code assets/precompressed.txt} are looked up, so memory
+ * is bounded by the build's output: a made-up name (anyone can send unlimited ones) costs a set
+ * lookup and is neither loaded nor remembered.
  */
 @ApplicationScoped
 public class PrecompressedAssets {
+
+  private static final String ROOT = "META-INF/resources";
 
   private static final Map<String, String> TYPES =
       Map.of(
@@ -29,8 +37,11 @@ public class PrecompressedAssets {
           "ttf", "font/ttf",
           "html", "text/html; charset=utf-8");
 
-  /** Asset bytes by resource path; an empty Optional remembers that there is none. */
-  private final Map<String, Optional<Buffer>> cache = new ConcurrentHashMap<>();
+  /** Resource paths of the compressed copies the build wrote. */
+  private final Set<String> listed = listed();
+
+  /** Bytes of the listed copies read so far, by resource path. */
+  private final Map<String, Buffer> cache = new ConcurrentHashMap<>();
 
   void install(@Observes Router router) {
     router.get("/assets/*").order(-50).handler(this::serve);
@@ -40,37 +51,57 @@ public class PrecompressedAssets {
     String path = context.normalizedPath();
     String accepted = context.request().getHeader("Accept-Encoding");
     String type = TYPES.get(path.substring(path.lastIndexOf('.') + 1));
-    if (accepted == null || type == null || path.contains("..")) {
+    if (accepted == null || type == null) {
       context.next();
       return;
     }
     for (String[] encoding : new String[][] {{"br", ".br"}, {"gzip", ".gz"}}) {
-      if (accepted.contains(encoding[0])) {
-        Optional<Buffer> bytes =
-            cache.computeIfAbsent(path + encoding[1], PrecompressedAssets::load);
-        if (bytes.isPresent()) {
-          context
-              .response()
-              .putHeader("Content-Type", type)
-              .putHeader("Content-Encoding", encoding[0])
-              .putHeader("Vary", "Accept-Encoding")
-              .putHeader("Cache-Control", "public, max-age=31536000, immutable")
-              .end(bytes.get());
-          return;
-        }
+      String copy = path + encoding[1];
+      if (accepted.contains(encoding[0]) && listed.contains(copy)) {
+        context
+            .response()
+            .putHeader("Content-Type", type)
+            .putHeader("Content-Encoding", encoding[0])
+            .putHeader("Vary", "Accept-Encoding")
+            .putHeader("Cache-Control", "public, max-age=31536000, immutable")
+            .end(cache.computeIfAbsent(copy, PrecompressedAssets::load));
+        return;
       }
     }
     context.next();
   }
 
-  private static Optional<Buffer> load(String path) {
-    try (InputStream in =
-        Thread.currentThread()
-            .getContextClassLoader()
-            .getResourceAsStream("META-INF/resources" + path)) {
-      return in == null ? Optional.empty() : Optional.of(Buffer.buffer(in.readAllBytes()));
+  private static Set<String> listed() {
+    String manifest = read("/assets/precompressed.txt");
+    if (manifest == null) {
+      Log.info("No pre-compressed assets (no assets/precompressed.txt): serving them as they are");
+      return Set.of();
+    }
+    Set<String> paths = ConcurrentHashMap.newKeySet();
+    manifest.lines().filter(n -> n.matches("[\\w.-]+")).forEach(n -> paths.add("/assets/" + n));
+    return Set.copyOf(paths);
+  }
+
+  private static Buffer load(String path) {
+    try (InputStream in = resource(path)) {
+      if (in == null) {
+        throw new IllegalStateException("assets/precompressed.txt lists " + path + ", not built");
+      }
+      return Buffer.buffer(in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String read(String path) {
+    try (InputStream in = resource(path)) {
+      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static InputStream resource(String path) {
+    return Thread.currentThread().getContextClassLoader().getResourceAsStream(ROOT + path);
   }
 }
