@@ -23,12 +23,14 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -46,6 +48,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
+
+  /** Set by the browser tab that starts single sign-on; echoed as {@code &state=} in the answer. */
+  static final String SSO_STATE_COOKIE = "aicoder_sso_state";
 
   /** A sign-in request. */
   public record Login(String username, String password) {}
@@ -142,7 +147,7 @@ public class AuthResource {
           "Single sign-on: runs the OpenID Connect code flow with the identity provider, then"
               + " returns to the app with a bearer token in the URL fragment (#sso=...), or"
               + " with the reason it was refused (#sso-error=...)")
-  public Response singleSignOn() {
+  public Response singleSignOn(@CookieParam(SSO_STATE_COOKIE) String state) {
     if (!config.sso().enabled()) {
       throw new ProblemException(
           404,
@@ -173,7 +178,19 @@ public class AuthResource {
       Log.infof("Single sign-on refused from %s: %s", caller.ip(), e.getMessage());
       fragment = "sso-error=" + URLEncoder.encode(e.getMessage(), StandardCharsets.UTF_8);
     }
-    return Response.seeOther(URI.create("/#" + fragment)).build();
+    // The tab that started the sign-on accepts the fragment only with its own one-time state.
+    if (state != null && state.matches("[A-Za-z0-9_-]{16,128}")) {
+      fragment += "&state=" + state;
+    }
+    return Response.seeOther(URI.create("/#" + fragment))
+        .cookie(
+            new NewCookie.Builder(SSO_STATE_COOKIE)
+                .path("/api/auth/sso")
+                .value("")
+                .maxAge(0)
+                .sameSite(NewCookie.SameSite.LAX)
+                .build())
+        .build();
   }
 
   /** The account of the provider's user: a usable name is required, then see AccountStore. */

@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.CookieManager;
+import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -113,9 +114,14 @@ class SingleSignOnTest {
 
   /** Follows redirects by hand, naming the user at the provider; the gateway's last answer. */
   private HttpResponse<String> flow(String user, String groups) throws Exception {
+    return flow(user, groups, new CookieManager());
+  }
+
+  private HttpResponse<String> flow(String user, String groups, CookieManager cookies)
+      throws Exception {
     HttpClient browser =
         HttpClient.newBuilder()
-            .cookieHandler(new CookieManager())
+            .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     URI next = sso;
@@ -139,5 +145,26 @@ class SingleSignOnTest {
       next = target;
     }
     throw new AssertionError("Too many redirects");
+  }
+
+  /** Issue 11: the fragment carries the one-time state of the tab that started the sign-on. */
+  @Test
+  void theFragmentEchoesTheStateOfTheTabThatStartedIt() throws Exception {
+    String state = UUID.randomUUID().toString();
+    CookieManager cookies = new CookieManager();
+    HttpCookie cookie = new HttpCookie("aicoder_sso_state", state);
+    cookie.setPath("/api/auth/sso");
+    cookie.setVersion(0);
+    cookies.getCookieStore().add(sso, cookie);
+    String name = "sso-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> last = flow(name, "", cookies);
+    String location = last.headers().firstValue("Location").orElseThrow();
+    assertThat(location).contains("/#sso=").endsWith("&state=" + state);
+    assertThat(last.headers().allValues("Set-Cookie"))
+        .anySatisfy(c -> assertThat(c).startsWith("aicoder_sso_state=;").contains("Max-Age=0"));
+
+    // Without the cookie (a link someone else made), the answer carries no state to accept.
+    String other = flow(name, "", new CookieManager()).headers().firstValue("Location").get();
+    assertThat(other).contains("/#sso=").doesNotContain("state=");
   }
 }
