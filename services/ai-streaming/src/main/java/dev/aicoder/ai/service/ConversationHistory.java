@@ -2,6 +2,7 @@ package dev.aicoder.ai.service;
 
 import dev.aicoder.protocol.ChatMessage;
 import dev.aicoder.protocol.Keys;
+import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.list.ListCommands;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,8 +17,7 @@ import java.util.List;
 @ApplicationScoped
 public class ConversationHistory {
 
-  /** Messages read back at most; the character budget usually stops earlier. */
-  /** The most messages read to build a prompt. */
+  /** The most messages read to build a prompt; the character budget usually stops earlier. */
   public static final int MAX_READ = 200;
 
   private final ListCommands<String, String> lists;
@@ -36,8 +36,8 @@ public class ConversationHistory {
     List<ChatMessage> kept = new ArrayList<>();
     int used = 0;
     for (int i = raw.size() - 1; i >= 0; i--) {
-      ChatMessage message = ChatMessage.fromJson(raw.get(i));
-      if (turnId.equals(message.turnId()) || message.text() == null) {
+      ChatMessage message = readable(raw.get(i));
+      if (message == null || turnId.equals(message.turnId()) || message.text() == null) {
         continue;
       }
       used += message.text().length();
@@ -47,6 +47,16 @@ public class ConversationHistory {
       kept.add(0, message);
     }
     return kept;
+  }
+
+  /** A stored message, or null for one that cannot be read: it is left out of the prompt. */
+  private static ChatMessage readable(String json) {
+    try {
+      return json == null ? null : ChatMessage.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      Log.warnf("Leaving an unreadable stored message out of the prompt: %s", e.getMessage());
+      return null;
+    }
   }
 
   /** Appends the assistant's answer and keeps the conversation within its bound. */

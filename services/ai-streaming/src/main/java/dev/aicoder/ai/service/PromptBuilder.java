@@ -37,12 +37,15 @@ final class PromptBuilder {
 
   private static String userText(TurnRequest request) {
     List<Frame.ContextRef> context = request.context();
-    if (context == null || context.isEmpty()) {
-      return request.text();
-    }
-    StringBuilder text = new StringBuilder(request.text()).append("\n\nAttached files:");
-    for (Frame.ContextRef ref : context) {
-      text.append("\n- ").append(ref.path());
+    StringBuilder text = new StringBuilder(request.text());
+    String heading = "\n\nAttached files:";
+    for (Frame.ContextRef ref : context == null ? List.<Frame.ContextRef>of() : context) {
+      // A request may come from an older or buggy sender: an empty entry names no file, skip it.
+      if (ref == null || ref.path() == null || ref.path().isBlank()) {
+        continue;
+      }
+      text.append(heading).append("\n- ").append(ref.path());
+      heading = "";
     }
     return text.toString();
   }

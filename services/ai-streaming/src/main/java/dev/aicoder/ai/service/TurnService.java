@@ -6,7 +6,6 @@ import dev.aicoder.common.Resources;
 import dev.aicoder.protocol.ChatMessage;
 import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Frame;
-import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.Keys;
 import dev.aicoder.protocol.TurnRequest;
 import io.quarkus.logging.Log;
@@ -49,6 +48,7 @@ public class TurnService {
   private final ConversationHistory history;
   private final TurnMetrics metrics;
   private final TurnSpans spans;
+  private final TurnRefusals refusals;
   private final ExecutorService workers =
       Executors.newCachedThreadPool(r -> new Thread(r, "turn-worker"));
   private final ScheduledExecutorService timer =
@@ -64,8 +64,10 @@ public class TurnService {
       ReactiveRedisDataSource reactive,
       ConversationHistory history,
       TurnMetrics metrics,
-      TurnSpans spans) {
+      TurnSpans spans,
+      TurnRefusals refusals) {
     this.spans = spans;
+    this.refusals = refusals;
     this.config = config;
     this.model = model;
     this.redis = redis;
@@ -75,24 +77,64 @@ public class TurnService {
     this.metrics = metrics;
   }
 
-  /** Starts a request read from the stream; {@code release} runs once the turn is over here. */
-  public void run(String entryId, TurnRequest request, boolean reclaimed, Runnable release) {
+  /**
+   * Starts a request read from the stream; {@code release} runs once the turn is over here.
+   *
+   * @param deliveries how many times the group has handed this request out, this time included
+   */
+  public void run(String entryId, TurnRequest request, int deliveries, Runnable release) {
     workers.execute(
         () -> {
+          if (deliveries > config.maxAttempts()) {
+            // Every earlier start died without ending the turn (a crash, or a start that throws).
+            giveUp(
+                entryId,
+                request,
+                ErrorCode.WORKER_FAILED,
+                "The answer failed " + config.maxAttempts() + " times; please ask again.",
+                release);
+            return;
+          }
           try {
-            begin(entryId, request, reclaimed, release);
+            begin(entryId, request, deliveries, release);
           } catch (RuntimeException e) {
-            // Not acknowledged: another attempt (here or elsewhere) picks it up after claimIdle,
-            // as long as this instance stops keeping the request fresh.
-            Log.errorf(e, "Turn %s could not start", request.turnId());
+            Log.errorf(e, "Turn %s could not start (delivery %d)", request.turnId(), deliveries);
             Running r = running.remove(request.turnId());
             if (r != null) {
               metrics.active().decrementAndGet();
               r.turn().abandon();
             }
-            release.run();
+            if (deliveries < config.maxAttempts()) {
+              // Not acknowledged: the group hands it out again after claimIdle, here or
+              // elsewhere, since this instance stops keeping the request fresh.
+              release.run();
+              return;
+            }
+            giveUp(
+                entryId,
+                request,
+                ErrorCode.INTERNAL,
+                "The assistant failed to start this answer "
+                    + deliveries
+                    + " times; please ask again, and report it if it keeps happening.",
+                release);
           }
         });
+  }
+
+  private void giveUp(
+      String entryId, TurnRequest request, String code, String message, Runnable release) {
+    try {
+      Log.warnf("Turn %s ends with %s: %s", request.turnId(), code, message);
+      refusals.refuse(entryId, request.turnId(), request.conversationId(), code, message);
+      metrics.ended("error");
+    } catch (RuntimeException e) {
+      Log.warnf(
+          "Turn %s: giving up failed (%s); left to the next delivery",
+          request.turnId(), e.getMessage());
+    } finally {
+      release.run();
+    }
   }
 
   /** Cancels a turn if it runs here. */
@@ -117,7 +159,7 @@ public class TurnService {
     return running.size();
   }
 
-  private void begin(String entryId, TurnRequest request, boolean reclaimed, Runnable release) {
+  private void begin(String entryId, TurnRequest request, int deliveries, Runnable release) {
     String turnId = request.turnId();
     long pickedUpMs = System.currentTimeMillis();
     long pickedUpNanos = System.nanoTime();
@@ -134,7 +176,7 @@ public class TurnService {
     Response last = start.get(0);
     boolean ranBefore = last != null && last.size() > 0;
     long lastSeq = ranBefore ? Keys.seqOf(last.get(0).get(0).toString()) : 0;
-    if (ranBefore && isFinal(last.get(0).get(1).get(1).toString())) {
+    if (ranBefore && TurnRefusals.isFinal(last.get(0).get(1).get(1).toString())) {
       Log.infof("Turn %s had already ended; acknowledging it", turnId);
       acknowledge(entryId, turnId);
       release.run();
@@ -147,7 +189,7 @@ public class TurnService {
     metrics.active().incrementAndGet();
     if (lastSeq > 0) {
       metrics.reclaimed();
-      Log.infof("Turn %s restarts after seq %d (reclaimed=%s)", turnId, lastSeq, reclaimed);
+      Log.infof("Turn %s restarts after seq %d (delivery %d)", turnId, lastSeq, deliveries);
       if (restarts(turnId) + 1 >= config.maxAttempts()) {
         endEarly(
             turn,
@@ -253,15 +295,6 @@ public class TurnService {
                 m ->
                     m.payload().getOrDefault(Keys.EVENT_FIELD, "").contains("\"type\":\"restart\""))
             .count();
-  }
-
-  private static boolean isFinal(String eventJson) {
-    try {
-      Frame frame = FrameCodec.fromJson(eventJson);
-      return frame instanceof Frame.TurnEvent e && e.isFinal();
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   /**

@@ -2,15 +2,18 @@ package dev.aicoder.ai.stream;
 
 import dev.aicoder.ai.config.AiConfig;
 import dev.aicoder.ai.service.TurnMetrics;
+import dev.aicoder.ai.service.TurnRefusals;
 import dev.aicoder.ai.service.TurnService;
+import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Keys;
-import dev.aicoder.protocol.TurnRequest;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.client.RedisClientName;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.ClaimedMessages;
+import io.quarkus.redis.datasource.stream.PendingMessage;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XClaimArgs;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
@@ -38,6 +41,7 @@ public class RequestConsumer {
 
   private final AiConfig config;
   private final TurnService turns;
+  private final TurnRefusals refusals;
   private final TurnMetrics metrics;
   private final StreamCommands<String, String, String> reader;
   private final StreamCommands<String, String, String> streams;
@@ -52,11 +56,13 @@ public class RequestConsumer {
   RequestConsumer(
       AiConfig config,
       TurnService turns,
+      TurnRefusals refusals,
       TurnMetrics metrics,
       @RedisClientName("reader") RedisDataSource readerRedis,
       RedisDataSource redis) {
     this.config = config;
     this.turns = turns;
+    this.refusals = refusals;
     this.metrics = metrics;
     this.reader = readerRedis.stream(String.class);
     this.streams = redis.stream(String.class);
@@ -175,21 +181,42 @@ public class RequestConsumer {
     }
   }
 
+  /**
+   * Hands an entry holding one of this instance's slots to a turn, or refuses it; the slot is
+   * released once the entry is done with, whatever happens here.
+   */
   private void dispatch(StreamMessage<String, String, String> entry, boolean reclaimed) {
-    String json = entry.payload() == null ? null : entry.payload().get(TurnRequest.FIELD);
-    TurnRequest request;
     try {
-      request = json == null ? null : TurnRequest.fromJson(json);
-    } catch (IllegalArgumentException e) {
-      request = null;
-    }
-    if (request == null || request.turnId() == null) {
-      Log.warnf("Dropping unreadable request %s", entry.id());
-      streams.xack(Keys.REQUESTS, Keys.GROUP, entry.id());
+      RequestEntries.Read read = RequestEntries.read(entry.payload());
+      if (read.request() == null) {
+        Log.warnf("Refusing request %s: %s", entry.id(), read.problem());
+        refusals.refuse(
+            entry.id(),
+            read.turnId(),
+            null,
+            ErrorCode.INVALID_FRAME,
+            "The assistant could not read this prompt ("
+                + read.problem()
+                + "); please send it"
+                + " again.");
+        slots.release();
+        return;
+      }
+      turns.run(entry.id(), read.request(), reclaimed ? deliveries(entry.id()) : 1, slots::release);
+    } catch (RuntimeException e) {
+      // Left pending: the group hands it out again after claimIdle.
+      Log.warnf("Request %s could not be dispatched: %s", entry.id(), e.getMessage());
       slots.release();
-      return;
     }
-    turns.run(entry.id(), request, reclaimed, slots::release);
+  }
+
+  /** How many times the group handed this entry out, the claim that just took it included. */
+  private int deliveries(String entryId) {
+    List<PendingMessage> pending =
+        streams.xpending(Keys.REQUESTS, Keys.GROUP, StreamRange.of(entryId, entryId), 1);
+    // An entry claimed a moment ago is pending unless something acknowledged it since; then this
+    // delivery is the only one that counts.
+    return pending.isEmpty() ? 1 : pending.get(0).getDeliveryCount();
   }
 
   /** Keeps own requests fresh, claims dead workers' requests, and advertises free slots. */
