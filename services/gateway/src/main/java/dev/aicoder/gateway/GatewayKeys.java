@@ -70,6 +70,11 @@ public final class GatewayKeys {
     return "aicoder:login:fail:user:" + username;
   }
 
+  /** Present while a user name that failed too often waits for its next attempt. */
+  public static String loginDelay(String username) {
+    return "aicoder:login:delay:user:" + username;
+  }
+
   /** Failed sign-ins from one address; expires with the login window. */
   public static String loginFailuresFrom(String ip) {
     return "aicoder:login:fail:ip:" + ip;

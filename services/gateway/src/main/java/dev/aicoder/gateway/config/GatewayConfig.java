@@ -88,13 +88,24 @@ public interface GatewayConfig {
     @WithDefault("1m")
     Duration window();
 
-    /** Failed sign-ins per user name (and per address) before sign-in is refused for a while. */
+    /**
+     * Failed sign-ins per user name before each further attempt waits; an address gets four times
+     * as many before it waits out the login window.
+     */
     @WithDefault("5")
     int loginFailures();
 
-    /** How long failed sign-ins are remembered, and so how long a throttled sign-in waits. */
+    /** How long failed sign-ins are remembered, and how long a throttled address waits. */
     @WithDefault("15m")
     Duration loginWindow();
+
+    /** The wait before the next attempt of an account past its failures; doubles each time. */
+    @WithDefault("1s")
+    Duration loginDelay();
+
+    /** The longest wait of an account: its owner signs in at most this long after an attack. */
+    @WithDefault("15s")
+    Duration loginMaxDelay();
   }
 
   /** Workspace file handling. */

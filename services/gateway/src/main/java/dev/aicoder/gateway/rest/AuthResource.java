@@ -5,11 +5,10 @@ import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.auth.Tokens;
 import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.Account;
-import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.gateway.Team;
 import dev.aicoder.gateway.config.GatewayConfig;
-import dev.aicoder.gateway.security.Authenticator;
 import dev.aicoder.gateway.security.Caller;
+import dev.aicoder.gateway.security.LoginThrottle;
 import dev.aicoder.gateway.security.RequestGate;
 import dev.aicoder.gateway.security.SecurityCounters;
 import dev.aicoder.gateway.security.SecurityCounters.Reason;
@@ -70,6 +69,7 @@ public class AuthResource {
   private final GatewayConfig config;
   private final RequestGate gate;
   private final OidcSession oidcSession;
+  private final LoginThrottle throttle;
 
   /** The identity provider's ID token, on /api/auth/sso only (a field: the qualifier needs one). */
   @Inject @IdToken JsonWebToken idToken;
@@ -83,7 +83,9 @@ public class AuthResource {
       SecurityCounters counters,
       GatewayConfig config,
       RequestGate gate,
-      OidcSession oidcSession) {
+      OidcSession oidcSession,
+      LoginThrottle throttle) {
+    this.throttle = throttle;
     this.gate = gate;
     this.oidcSession = oidcSession;
     this.accounts = accounts;
@@ -104,31 +106,15 @@ public class AuthResource {
     }
     bootstrap.ensureAdmin();
     String username = login.username().strip().toLowerCase();
-    String userKey = GatewayKeys.loginFailures(username.length() > 64 ? "too-long" : username);
-    String ipKey = GatewayKeys.loginFailuresFrom(caller.ip());
-    var values = redis.value(Long.class);
-    // One address may fail for several users (a shared office NAT), so it gets more tries.
-    int limit = config.limits().loginFailures();
-    for (String key : List.of(userKey, ipKey)) {
-      Long failures = values.get(key);
-      if (failures != null && failures >= (key.equals(ipKey) ? 4L * limit : limit)) {
-        counters.count(Reason.LOGIN_THROTTLED);
-        long ttl = Math.max(1, redis.key().ttl(key));
-        return Authenticator.tooManyRequests(ttl, "Too many failed sign-ins.").toResponse();
-      }
-    }
+    String throttled = username.length() > 64 ? "too-long" : username;
+    throttle.reserve(throttled, caller.ip());
     Account account = accounts.verify(username, login.password()).orElse(null);
     if (account == null) {
-      long window = config.limits().loginWindow().toSeconds();
-      for (String key : List.of(userKey, ipKey)) {
-        values.incr(key);
-        redis.key().expire(key, window);
-      }
       counters.count(Reason.LOGIN_FAILED);
       Log.infof("Failed sign-in for %s from %s", username, caller.ip());
       throw new NotAuthorizedException("Wrong user name or password.", "Bearer");
     }
-    redis.key().del(userKey);
+    throttle.succeeded(throttled, caller.ip());
     Log.infof("%s signed in from %s", account.username(), caller.ip());
     return Response.ok(session(account)).build();
   }
