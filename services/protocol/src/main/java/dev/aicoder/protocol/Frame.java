@@ -67,7 +67,10 @@ public sealed interface Frame {
     }
   }
 
-  /** A workspace file attached to a prompt as context. */
+  /**
+   * A workspace file attached to a prompt as context: {@code path} relative to the workspace root,
+   * {@code workspaceId} as the gateway makes workspace ids.
+   */
   record ContextRef(String path, String workspaceId) {}
 
   /** Ask the assistant. */
@@ -92,10 +95,7 @@ public sealed interface Frame {
       if (text.length() > Limits.MAX_PROMPT_CHARS) {
         return Optional.of("text is longer than " + Limits.MAX_PROMPT_CHARS + " characters");
       }
-      if (context != null && context.size() > Limits.MAX_CONTEXT_FILES) {
-        return Optional.of("at most " + Limits.MAX_CONTEXT_FILES + " context files");
-      }
-      return Optional.empty();
+      return checkContext(context);
     }
   }
 
@@ -169,17 +169,52 @@ public sealed interface Frame {
   @JsonTypeName("restart")
   record Restart(String turnId, long seq) implements TurnEvent {}
 
+  /**
+   * The context list may be absent; each entry present names a workspace and a path in it that
+   * could be a file. Whether the file exists and the user may read it is checked where it is read.
+   */
+  private static Optional<String> checkContext(List<ContextRef> context) {
+    if (context == null) {
+      return Optional.empty();
+    }
+    if (context.size() > Limits.MAX_CONTEXT_FILES) {
+      return Optional.of("at most " + Limits.MAX_CONTEXT_FILES + " context files");
+    }
+    for (int i = 0; i < context.size(); i++) {
+      ContextRef ref = context.get(i);
+      String at = "context[" + i + "]";
+      if (ref == null || ref.path() == null || ref.workspaceId() == null) {
+        return Optional.of(at + " needs a path and a workspaceId");
+      }
+      if (!FieldChecks.isWorkspaceId(ref.workspaceId())) {
+        return Optional.of(at + ".workspaceId is not a workspace id");
+      }
+      if (!FieldChecks.isRelativePath(ref.path())) {
+        return Optional.of(
+            at
+                + ".path must be a file path relative to the workspace, at most "
+                + Limits.MAX_PATH_CHARS
+                + " characters, without a leading '/', empty, '.' or '..' segments,"
+                + " backslashes or control characters");
+      }
+    }
+    return Optional.empty();
+  }
+
   private static Optional<String> checkConversationId(String id) {
     return isUuid(id) ? Optional.empty() : Optional.of("conversationId must be a UUID");
   }
 
-  /** Whether {@code s} is a UUID in its canonical form. */
+  /**
+   * Whether {@code s} is a UUID in its canonical (lower-case) form: ids become Redis keys, and one
+   * id spelled two ways must not name two conversations.
+   */
   static boolean isUuid(String s) {
     if (s == null || s.length() != 36) {
       return false;
     }
     try {
-      return UUID.fromString(s).toString().equalsIgnoreCase(s);
+      return UUID.fromString(s).toString().equals(s);
     } catch (IllegalArgumentException e) {
       return false;
     }

@@ -2,12 +2,18 @@ package dev.aicoder.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import org.msgpack.core.MessagePackException;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 
 /**
@@ -50,6 +56,9 @@ public final class FrameCodec {
   }
 
   public static Frame fromJson(String text) throws FrameException {
+    if (text.length() > Limits.MAX_FRAME_BYTES) {
+      throw tooBig();
+    }
     try {
       return check(JSON_MAPPER, JSON_MAPPER.readTree(text));
     } catch (IOException e) {
@@ -57,12 +66,29 @@ public final class FrameCodec {
     }
   }
 
+  /**
+   * Decodes a binary frame. Its structure is walked first ({@link MsgpackCheck}), as the parser
+   * would otherwise allocate whatever length a header announces before finding the bytes missing.
+   */
   public static Frame fromMsgpack(byte[] bytes) throws FrameException {
+    if (bytes.length > Limits.MAX_FRAME_BYTES) {
+      throw tooBig();
+    }
+    MsgpackCheck.check(bytes);
     try {
       return check(MSGPACK_MAPPER, MSGPACK_MAPPER.readTree(bytes));
     } catch (IOException e) {
       throw translate(e);
+    } catch (MessagePackException e) {
+      // msgpack-core reports what it cannot read (a type where another belongs) unchecked.
+      throw new FrameException(
+          ErrorCode.MALFORMED_FRAME, "cannot read the frame: " + e.getMessage());
     }
+  }
+
+  private static FrameException tooBig() {
+    return new FrameException(
+        ErrorCode.MALFORMED_FRAME, "a frame is at most " + Limits.MAX_FRAME_BYTES + " bytes");
   }
 
   private static Frame check(ObjectMapper mapper, JsonNode tree)
@@ -85,6 +111,11 @@ public final class FrameCodec {
           ? new FrameException(ErrorCode.MALFORMED_FRAME, "a frame needs a \"type\"")
           : new FrameException(ErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + type + "\"");
     }
+    if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+      return new FrameException(
+          ErrorCode.INVALID_FRAME,
+          "\"" + path(mismatch) + "\" must be " + expected(mismatch.getTargetType()));
+    }
     String detail =
         e instanceof JsonProcessingException j
             ? j.getOriginalMessage()
@@ -92,10 +123,52 @@ public final class FrameCodec {
     return new FrameException(ErrorCode.MALFORMED_FRAME, "cannot read the frame: " + detail);
   }
 
+  /** Where in the frame a value is wrong: {@code context[0].path}. */
+  private static String path(MismatchedInputException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    } else if (type == String.class) {
+      return "a string";
+    } else if (type == long.class || type == int.class) {
+      return "a whole number";
+    } else if (type == boolean.class) {
+      return "true or false";
+    } else if (List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "an object";
+  }
+
   private static ObjectMapper configure(ObjectMapper mapper) {
-    return mapper
+    mapper
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
         .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false)
         .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, false);
+    // A value of the wrong type is refused, not converted: 5 is not a text, "5" not a seq.
+    for (CoercionInputShape shape :
+        List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
+      mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
+    for (CoercionInputShape shape :
+        List.of(CoercionInputShape.String, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
+      mapper.coercionConfigFor(LogicalType.Integer).setCoercion(shape, CoercionAction.Fail);
+    }
+    mapper
+        .coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    return mapper;
   }
 }

@@ -12,6 +12,9 @@ public final class Limits {
   /** The most workspace files one prompt may attach. */
   public static final int MAX_CONTEXT_FILES = 20;
 
+  /** The longest path of a context file, in characters (the gateway's bound on workspace paths). */
+  public static final int MAX_PATH_CHARS = 4096;
+
   /** The longest client-made identifier. */
   public static final int MAX_ID_LENGTH = 128;
 

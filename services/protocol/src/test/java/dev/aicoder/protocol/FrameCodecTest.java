@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FrameCodecTest {
 
@@ -65,7 +67,112 @@ class FrameCodecTest {
     assertCode(
         "{\"type\":\"resume\",\"turnId\":\"" + TURN + "\",\"lastSeq\":-1}",
         ErrorCode.INVALID_FRAME);
-    assertCode("{\"type\":\"resume\",\"turnId\":\"" + TURN + "\",\"lastSeq\":\"a\"}", "malformed");
+    assertCode(
+        "{\"type\":\"resume\",\"turnId\":\"" + TURN + "\",\"lastSeq\":\"a\"}",
+        ErrorCode.INVALID_FRAME);
+  }
+
+  /** The context entries of issue 11 row 3: each refused with a message naming the entry. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "[null]",
+        "[{}]",
+        "[{\"path\":\"a.java\"}]",
+        "[{\"workspaceId\":\"ws1\"}]",
+        "[{\"path\":\"a.java\",\"workspaceId\":null}]",
+        "[{\"path\":\"a.java\",\"workspaceId\":\"../x\"}]",
+        "[{\"path\":\"a.java\",\"workspaceId\":\"WS1\"}]",
+        "[{\"path\":\"/etc/passwd\",\"workspaceId\":\"ws1\"}]",
+        "[{\"path\":\"a/../../b\",\"workspaceId\":\"ws1\"}]",
+        "[{\"path\":\"a\\\\b\",\"workspaceId\":\"ws1\"}]",
+        "[{\"path\":\"a//b\",\"workspaceId\":\"ws1\"}]",
+        "[{\"path\":\"\",\"workspaceId\":\"ws1\"}]",
+        "[{\"path\":\"a\\u0000b\",\"workspaceId\":\"ws1\"}]",
+        "[{\"path\":[\"a\"],\"workspaceId\":\"ws1\"}]",
+        "[{\"path\":7,\"workspaceId\":\"ws1\"}]",
+        "[{\"path\":\"a.java\",\"workspaceId\":{}}]",
+        "[\"a.java\"]",
+        "[[]]",
+        "\"a.java\"",
+        "{}"
+      })
+  void aPromptWithABrokenContextIsRefused(String context) {
+    String json =
+        "{\"type\":\"prompt\",\"conversationId\":\""
+            + CONV
+            + "\",\"clientMsgId\":\"m\",\"text\":\"t\",\"context\":"
+            + context
+            + "}";
+    for (Decoder decoder : decoders()) {
+      assertThatThrownBy(() -> decoder.decode(json))
+          .isInstanceOf(FrameException.class)
+          .satisfies(
+              e -> {
+                assertThat(((FrameException) e).code()).isEqualTo(ErrorCode.INVALID_FRAME);
+                assertThat(e.getMessage()).contains("context");
+              });
+    }
+  }
+
+  @Test
+  void aValidContextIsAcceptedInBothEncodings() throws FrameException {
+    var context =
+        List.of(
+            new Frame.ContextRef("src/Main.java", "0b1c2d3e-4f5a"),
+            new Frame.ContextRef("README.md", UUID.randomUUID().toString()));
+    Frame prompt = new Frame.Prompt(CONV, "m", "t", context);
+    assertThat(FrameCodec.fromJson(FrameCodec.toJson(prompt))).isEqualTo(prompt);
+    assertThat(FrameCodec.fromMsgpack(FrameCodec.toMsgpack(prompt))).isEqualTo(prompt);
+  }
+
+  /** A value of the wrong type is refused by name rather than converted. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"type\":\"join\",\"conversationId\":123}",
+        "{\"type\":\"prompt\",\"conversationId\":\"%s\",\"clientMsgId\":1,\"text\":\"t\"}",
+        "{\"type\":\"prompt\",\"conversationId\":\"%s\",\"clientMsgId\":\"m\",\"text\":true}",
+        "{\"type\":\"prompt\",\"conversationId\":\"%s\",\"clientMsgId\":\"m\",\"text\":{}}",
+        "{\"type\":\"resume\",\"turnId\":\"%s\",\"lastSeq\":1.5}",
+        "{\"type\":\"resume\",\"turnId\":\"%s\",\"lastSeq\":\"5\"}",
+        "{\"type\":\"ping\",\"ts\":[1]}"
+      })
+  void aValueOfTheWrongTypeIsRefused(String template) {
+    String json = template.replace("%s", CONV);
+    for (Decoder decoder : decoders()) {
+      assertThatThrownBy(() -> decoder.decode(json))
+          .isInstanceOf(FrameException.class)
+          .satisfies(e -> assertThat(((FrameException) e).code()).isEqualTo("invalid_frame"));
+    }
+  }
+
+  @Test
+  void anUpperCaseIdIsNotASecondSpellingOfTheSameConversation() {
+    assertCode(
+        "{\"type\":\"join\",\"conversationId\":\"" + CONV.toUpperCase() + "\"}",
+        ErrorCode.INVALID_FRAME);
+  }
+
+  private interface Decoder {
+    Frame decode(String json) throws FrameException;
+  }
+
+  /** The JSON decoder, and the MessagePack decoder given the same object. */
+  private static List<Decoder> decoders() {
+    return List.of(
+        FrameCodec::fromJson,
+        json -> {
+          try {
+            var tree = FrameCodec.json().readTree(json);
+            return FrameCodec.fromMsgpack(
+                new com.fasterxml.jackson.databind.ObjectMapper(
+                        new org.msgpack.jackson.dataformat.MessagePackFactory())
+                    .writeValueAsBytes(tree));
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   @Test
