@@ -106,6 +106,53 @@ async function main() {
       await serverFile(base, token, fileUrl, (t) => t.includes("# mine"), "mine saved over theirs");
     });
 
+    await step("a draft edited from an older version opens the conflict view", async () => {
+      // The edit stays a local draft: its saves do not get through.
+      const helloPut = (url) => url.pathname.endsWith("/file") && url.search === "?path=hello.py";
+      const refusePut = (route) =>
+        route.request().method() === "PUT" ? route.abort() : route.continue();
+      await page.route(helloPut, refusePut);
+      await page.locator(".monaco .view-lines").click();
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("# draft");
+      await page.getByTestId("save-state").locator(".error").waitFor({ timeout: 10_000 });
+      // Meanwhile a teammate saves a newer version.
+      const teammate = "print('newer, from a teammate')\n";
+      const current = await api(base, token, fileUrl);
+      await api(base, token, fileUrl, {
+        method: "PUT",
+        headers: { "Content-Type": "text/plain", "If-Match": current.headers.get("ETag") },
+        body: teammate,
+      });
+      await page.unroute(helloPut, refusePut);
+      await page.reload();
+      await page.getByRole("treeitem", { name: "hello.py" }).click();
+      await page.getByTestId("conflict").waitFor({ timeout: 10_000 });
+      await shot("stale-draft");
+      const onServer = await (await api(base, token, fileUrl)).text();
+      if (onServer !== teammate) throw new Error(`the draft overwrote the file: ${onServer}`);
+      await page.getByRole("button", { name: "Take theirs" }).click();
+      await page.getByTestId("save-state").filter({ hasText: "Saved" }).waitFor();
+    });
+
+    await step("a sign-in link this tab did not start is ignored", async () => {
+      const forged = new URLSearchParams({
+        sso: "forged-token",
+        username: "mallory",
+        role: "admin",
+        expiresAt: String(Date.now() + 3_600_000),
+      });
+      await page.goto("about:blank");
+      await page.goto(`${base}/#${forged}`);
+      await page.getByRole("status").filter({ hasText: "did not start" }).waitFor();
+      await page.locator(".top-bar").getByText("admin", { exact: true }).waitFor();
+      if (page.url().includes("sso=")) throw new Error(`the fragment stayed: ${page.url()}`);
+      if ((await page.getByText("mallory").count()) > 0) throw new Error("mallory got in");
+      await page.getByRole("button", { name: "Dismiss" }).click();
+      await page.getByRole("treeitem", { name: "hello.py" }).click(); // open again for "Apply"
+      await page.locator(".monaco .view-lines").waitFor();
+    });
+
     await step("ask the assistant and watch the answer stream", async () => {
       await page.getByRole("button", { name: "New", exact: true }).click();
       await ask("Explain hello.py #tokens=80 #gap=40");
@@ -225,12 +272,87 @@ async function main() {
       await serverFile(base, token, fileUrl, (t) => t === expected(5), "the applied change");
     });
 
-    await step("single sign-on through the identity provider", async () => {
+    await step("the next user on the tab sees nothing of the last one", async () => {
+      await api(base, token, "/api/admin/users", {
+        method: "POST",
+        body: JSON.stringify({ username: "bob", password: "bob-password", role: "member" }),
+      });
+      // The admin has a workspace, a file and a conversation with answers open, and types.
+      await page.getByRole("treeitem", { name: "hello.py" }).waitFor();
+      await answer().and(page.locator('[data-status="done"]')).waitFor();
+      await page.locator(".monaco .view-lines").click();
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("# last edit");
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByLabel("User name").waitFor();
+      await serverFile(
+        base,
+        token,
+        fileUrl,
+        (t) => t.includes("# last edit"),
+        "the save at sign-out",
+      );
+      const left = await page.evaluate(() =>
+        Object.keys(localStorage).filter((k) => k.startsWith("aicoder.draft.")),
+      );
+      if (left.length) throw new Error(`drafts left after sign-out: ${left}`);
+
+      const loaded = Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === "/api/workspaces"),
+        page.waitForResponse((r) => new URL(r.url()).pathname === "/api/conversations"),
+      ]);
+      await page.getByLabel("User name").fill("bob");
+      await page.getByLabel("Password").fill("bob-password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.locator(".top-bar").getByText("bob", { exact: true }).waitFor();
+      await loaded;
+      await page.getByTestId("connection").filter({ hasText: "open" }).waitFor();
+      await shot("next-user");
+      const text = await page.evaluate(() => document.body.innerText);
+      const seen = {
+        files: await page.getByRole("treeitem").count(),
+        tabs: await page.getByRole("tab").count(),
+        answers: await page.getByTestId("answer").count(),
+        conversation: await page.evaluate(() => window.aicoderDebug.conversationId()),
+        conversations: await page.locator('select[aria-label="Conversation"] option').count(),
+        workspace: await page.getByLabel("Workspace").inputValue(),
+        text: ["hello.py", "Both tabs see this", "For the team"].filter((t) => text.includes(t)),
+      };
+      const clean = {
+        files: 0,
+        tabs: 0,
+        answers: 0,
+        conversation: null,
+        conversations: 1, // "Choose a conversation"
+        workspace: "",
+        text: [],
+      };
+      if (JSON.stringify(seen) !== JSON.stringify(clean))
+        throw new Error(`bob sees the admin's things: ${JSON.stringify(seen)}`);
+    });
+
+    await step("single sign-on through the identity provider, its answer good once", async () => {
       const sso = await browser.newPage();
+      let landed = null;
+      sso.on("framenavigated", (frame) => {
+        if (frame === sso.mainFrame() && frame.url().includes("#sso=")) landed ??= frame.url();
+      });
       await sso.goto(base);
       await sso.getByRole("link", { name: "Sign in with single sign-on" }).click();
-      await sso.locator(".top-bar").getByText(SSO_USER).waitFor();
+      const signedIn = sso.locator(".top-bar").getByText(SSO_USER);
+      await signedIn.or(sso.getByRole("status")).waitFor();
+      if (!(await signedIn.isVisible())) {
+        await sso.screenshot({ path: join(ARTIFACTS, "sso-refused.png") });
+        throw new Error(`the answer was refused: ${await sso.getByRole("status").innerText()}`);
+      }
       if (sso.url().includes("sso=")) throw new Error(`the token stayed in the URL: ${sso.url()}`);
+      // The same answer again (a replayed link) is refused; the session stays as it is.
+      if (!landed) throw new Error("no #sso= answer was seen");
+      await sso.evaluate(() => sessionStorage.removeItem("aicoder.session"));
+      await sso.goto("about:blank");
+      await sso.goto(landed);
+      await sso.getByRole("status").filter({ hasText: "did not start" }).waitFor();
+      await sso.getByLabel("User name").waitFor();
       await sso.close();
     });
   } finally {
