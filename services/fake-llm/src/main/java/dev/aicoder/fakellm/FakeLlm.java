@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #first=MS}, {@code #gap=MS}, {@code #fail=500}, {@code #fail=429}, {@code #failtimes=N} (fail
  * only the first N attempts for this prompt), {@code #disconnect=N} (drop the connection after N
  * tokens), {@code #hang} (send headers, then nothing), {@code #stall=N} (stop after N tokens but
- * keep the connection open).
+ * keep the connection open). Like a real server it stops at the request's {@code max_tokens} with
+ * finish reason {@code length}, unless the prompt says {@code #ignoremax}.
  */
 public final class FakeLlm implements AutoCloseable {
 
@@ -165,12 +166,25 @@ public final class FakeLlm implements AutoCloseable {
       return;
     }
     String model = body.path("model").asText("fake");
+    int maxTokens = body.path("max_tokens").asInt(0);
+    boolean cut = maxTokens > 0 && s.tokens() > maxTokens && !s.ignoreMaxTokens();
+    int tokens = cut ? maxTokens : s.tokens();
+    String finish = cut ? "length" : "stop";
     vertx.setTimer(
-        Math.max(1, s.firstTokenMs()), t -> send(response, id, model, s, 0, () -> ended[0] = true));
+        Math.max(1, s.firstTokenMs()),
+        t -> send(response, id, model, s, 0, tokens, finish, () -> ended[0] = true));
   }
 
+  /** Sends token {@code i} of {@code count}, then the next; after the last, {@code finish}. */
   private void send(
-      HttpServerResponse response, String id, String model, Script s, int i, Runnable onEnd) {
+      HttpServerResponse response,
+      String id,
+      String model,
+      Script s,
+      int i,
+      int count,
+      String finish,
+      Runnable onEnd) {
     if (response.closed()) {
       return;
     }
@@ -181,12 +195,12 @@ public final class FakeLlm implements AutoCloseable {
     if (i == s.stallAfter()) {
       return;
     }
-    if (i >= s.tokens()) {
-      ObjectNode last = chunk(id, model, null, "stop");
+    if (i >= count) {
+      ObjectNode last = chunk(id, model, null, finish);
       last.putObject("usage")
           .put("prompt_tokens", 11)
-          .put("completion_tokens", s.tokens())
-          .put("total_tokens", 11 + s.tokens());
+          .put("completion_tokens", count)
+          .put("total_tokens", 11 + count);
       onEnd.run();
       response.write("data: " + last + "\n\n");
       response.end("data: [DONE]\n\n");
@@ -194,10 +208,11 @@ public final class FakeLlm implements AutoCloseable {
     }
     String text = token(i);
     if (s.code()) { // the whole answer as one fenced block
-      text = (i == 0 ? "```python\n" : "") + text + (i == s.tokens() - 1 ? "\n```\n" : "");
+      text = (i == 0 ? "```python\n" : "") + text + (i == count - 1 ? "\n```\n" : "");
     }
     response.write("data: " + chunk(id, model, text, null) + "\n\n");
-    vertx.setTimer(Math.max(1, s.gapMs()), t -> send(response, id, model, s, i + 1, onEnd));
+    vertx.setTimer(
+        Math.max(1, s.gapMs()), t -> send(response, id, model, s, i + 1, count, finish, onEnd));
   }
 
   private static ObjectNode chunk(String id, String model, String content, String finish) {

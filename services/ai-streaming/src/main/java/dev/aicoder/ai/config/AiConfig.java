@@ -50,6 +50,21 @@ public interface AiConfig {
   @WithDefault("500ms")
   Duration retryBackoff();
 
+  /**
+   * Most tokens of one answer ({@code AI_CODER_MAX_OUTPUT_TOKENS}): sent to the model as {@code
+   * max_tokens}, and counted here too, for servers that ignore it.
+   */
+  @WithDefault("8192")
+  int maxOutputTokens();
+
+  /** Longest one answer may be generated for ({@code AI_CODER_MAX_TURN_DURATION}). */
+  @WithDefault("5m")
+  Duration maxTurnDuration();
+
+  /** Most characters of one answer ({@code AI_CODER_MAX_ANSWER_CHARS}). */
+  @WithDefault("200000")
+  int maxAnswerChars();
+
   /** How much conversation history goes into a prompt, in characters (about 4 per token). */
   @WithDefault("24000")
   int historyBudgetChars();

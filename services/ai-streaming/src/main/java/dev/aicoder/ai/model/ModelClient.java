@@ -35,11 +35,13 @@ public class ModelClient {
   static final int CONNECTIONS_PER_CLIENT = 50;
 
   private final AiConfig.Llm llm;
+  private final int maxOutputTokens;
   private final List<OpenAiClient> clients;
   private final AtomicInteger next = new AtomicInteger();
 
   ModelClient(AiConfig config) {
     this.llm = config.llm();
+    this.maxOutputTokens = config.maxOutputTokens();
     int count =
         (config.maxConcurrentStreams() + CONNECTIONS_PER_CLIENT - 1) / CONNECTIONS_PER_CLIENT;
     this.clients =
@@ -78,10 +80,10 @@ public class ModelClient {
     void onToken(String text);
 
     /**
-     * The stream ended. {@code finished} is false when it ended without a finish reason: the
-     * connection closed before the model was done.
+     * The stream ended. {@code finishReason} is the model's ({@code stop}, or {@code length} when
+     * it reached {@code max_tokens}), null when the connection closed before the model was done.
      */
-    void onComplete(int inputTokens, int outputTokens, boolean finished);
+    void onComplete(int inputTokens, int outputTokens, String finishReason);
 
     void onError(Throwable error);
   }
@@ -96,9 +98,10 @@ public class ModelClient {
     ChatCompletionRequest request =
         ChatCompletionRequest.builder().model(llm.model()).messages(messages).stream(true)
             .streamOptions(StreamOptions.builder().includeUsage(true).build())
+            .maxTokens(maxOutputTokens)
             .build();
     int[] usage = {0, 0};
-    boolean[] finished = {false};
+    String[] finishReason = {null};
     OpenAiClient client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
     return client
         .chatCompletion(request)
@@ -111,7 +114,7 @@ public class ModelClient {
               if (chunk.choices() != null
                   && !chunk.choices().isEmpty()
                   && chunk.choices().get(0).finishReason() != null) {
-                finished[0] = true;
+                finishReason[0] = chunk.choices().get(0).finishReason();
               }
               Usage u = chunk.usage();
               if (u != null) {
@@ -119,7 +122,7 @@ public class ModelClient {
                 usage[1] = u.completionTokens() == null ? 0 : u.completionTokens();
               }
             })
-        .onComplete(() -> listener.onComplete(usage[0], usage[1], finished[0]))
+        .onComplete(() -> listener.onComplete(usage[0], usage[1], finishReason[0]))
         .onError(listener::onError)
         .execute();
   }

@@ -36,6 +36,7 @@ final class Turn implements ModelClient.Listener {
   private List<Message> messages;
   private ResponseHandle call;
   private ScheduledFuture<?> watchdog;
+  private ScheduledFuture<?> deadline;
   private int retries;
   private int tokens;
   private long callStart;
@@ -104,6 +105,16 @@ final class Turn implements ModelClient.Listener {
 
   synchronized void start(List<Message> messages) {
     this.messages = messages;
+    Duration limit = config.maxTurnDuration();
+    deadline =
+        timer.schedule(
+            () ->
+                stopTooLong(
+                    "The answer took longer than "
+                        + readable(limit)
+                        + ", the limit set by AI_CODER_MAX_TURN_DURATION"),
+            limit.toMillis(),
+            TimeUnit.MILLISECONDS);
     callModel();
   }
 
@@ -133,19 +144,47 @@ final class Turn implements ModelClient.Listener {
       metrics.tokenGap(now - lastTokenAt);
     }
     lastTokenAt = now;
+    if (tokens == config.maxOutputTokens()) {
+      // The model went past max_tokens (not every server honours it): stop it here.
+      stopTooLong(
+          "The answer reached "
+              + config.maxOutputTokens()
+              + " tokens, the limit set by AI_CODER_MAX_OUTPUT_TOKENS");
+      return;
+    }
     tokens++;
+    int room = config.maxAnswerChars() - answer.length();
+    if (text.length() > room) {
+      String fits = text.substring(0, room);
+      if (!fits.isEmpty()) {
+        answer.append(fits);
+        writer.delta(fits);
+      }
+      stopTooLong(
+          "The answer reached "
+              + config.maxAnswerChars()
+              + " characters, the limit set by AI_CODER_MAX_ANSWER_CHARS");
+      return;
+    }
     answer.append(text);
     arm(config.stallTimeout(), "The model stopped sending for ");
     writer.delta(text);
   }
 
   @Override
-  public synchronized void onComplete(int inputTokens, int outputTokens, boolean finished) {
+  public synchronized void onComplete(int inputTokens, int outputTokens, String finishReason) {
     disarm();
     if (writer.isEnding()) {
       return;
     }
-    if (!finished) {
+    if ("length".equals(finishReason)) {
+      stopTooLong(
+          "The model stopped at its output limit (AI_CODER_MAX_OUTPUT_TOKENS is "
+              + config.maxOutputTokens()
+              + " tokens, unless the model's own limit is lower)");
+      return;
+    }
+    if (finishReason == null) {
       end(
           seq ->
               new Frame.Error(
@@ -206,14 +245,32 @@ final class Turn implements ModelClient.Listener {
     end(seq -> new Frame.Error(request.turnId(), seq, ErrorCode.MODEL_TIMEOUT, message), "timeout");
   }
 
+  /** Ends the turn after what was streamed so far, stopping the model: it ran past a cap. */
+  private synchronized void stopTooLong(String why) {
+    if (writer.isEnding()) {
+      return;
+    }
+    abort();
+    String message = why + "; it was stopped there. Ask for a shorter answer or for one part.";
+    end(seq -> new Frame.Error(request.turnId(), seq, ErrorCode.TOO_LONG, message), "too_long");
+  }
+
+  private static String readable(Duration d) {
+    return d.toSeconds() % 60 == 0 && d.toMinutes() > 0
+        ? d.toMinutes() + " min"
+        : d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
   private void abort() {
     disarm();
+    stopDeadline();
     if (call != null) {
       call.cancel();
     }
   }
 
   private void end(LongFunction<Frame.TurnEvent> event, String outcome) {
+    stopDeadline();
     writer.end(event);
     onEnd.ended(this, outcome);
   }
@@ -221,6 +278,13 @@ final class Turn implements ModelClient.Listener {
   private void arm(Duration limit, String what) {
     disarm();
     watchdog = timer.schedule(() -> timedOut(what, limit), limit.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void stopDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
   }
 
   private void disarm() {
