@@ -32,6 +32,6 @@ fmt: frontend/node_modules/.package-lock.json ## Format Java and TypeScript sour
 	$(MVN) -q spotless:apply
 	$(NPM) run format
 
-clean: ## Remove build outputs
+clean: ## Remove build outputs and the local run's data (accounts, conversations, workspaces)
 	$(MVN) -q clean
 	rm -rf frontend/dist .run

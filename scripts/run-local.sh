@@ -57,24 +57,39 @@ start() { # name, command...
 if port_busy "$REDIS_PORT"; then
   echo "Using the Redis already listening on port $REDIS_PORT."
 else
+  # Data lives in .run/redis (append-only file) until `make clean`.
   start redis java -cp "services/local-redis/target/classes:services/local-redis/target/lib/*" \
-    dev.aicoder.localredis.LocalRedisMain "$REDIS_PORT"
+    dev.aicoder.localredis.LocalRedisMain "$REDIS_PORT" "$RUN_DIR/redis"
 fi
+
+# A secret made up on the first run and kept in the run folder, so accounts made with it still
+# work after a restart.
+kept_secret() {
+  [[ -s $1 ]] || (umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$1")
+  cat "$1"
+}
 
 # The gateway refuses to start without a first admin; make one up for this local run.
 export AI_CODER_ADMIN_USER=${AI_CODER_ADMIN_USER:-admin}
 if [[ -z ${AI_CODER_ADMIN_PASSWORD:-} ]]; then
-  AI_CODER_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  AI_CODER_ADMIN_PASSWORD=$(kept_secret "$RUN_DIR/admin-password")
   export AI_CODER_ADMIN_PASSWORD
   shown_password=1
 fi
+# The services' shared credential for internal calls (cache clear and the like).
+AI_CODER_INTERNAL_TOKEN=${AI_CODER_INTERNAL_TOKEN:-$(kept_secret "$RUN_DIR/internal-token")}
+export AI_CODER_INTERNAL_TOKEN
 export AI_CODER_WORKSPACE_ROOT=${AI_CODER_WORKSPACE_ROOT:-$PWD/$RUN_DIR/workspaces}
 
 started=$(date +%s%N)
 for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}
+  # Only the gateway is for browsers; the others listen on the loopback (it proxies /ws/chat).
+  host=127.0.0.1
+  [[ $name == gateway ]] && host=${GATEWAY_HOST:-0.0.0.0}
   # shellcheck disable=SC2086
-  REDIS_PORT=$REDIS_PORT start "$name" java $JAVA_OPTS -jar "services/$name/target/quarkus-app/quarkus-run.jar"
+  REDIS_PORT=$REDIS_PORT QUARKUS_HTTP_HOST=$host start "$name" \
+    java $JAVA_OPTS -jar "services/$name/target/quarkus-app/quarkus-run.jar"
 done
 
 echo "Starting Redis and 5 services; logs in $LOG_DIR/ …"
@@ -109,7 +124,8 @@ elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 echo
 echo "AI-Coder is ready in ${elapsed_ms} ms: open http://localhost:8080"
 if [[ -n ${shown_password:-} ]]; then
-  echo "Sign in as $AI_CODER_ADMIN_USER with password $AI_CODER_ADMIN_PASSWORD (made up for this run)"
+  echo "Sign in as $AI_CODER_ADMIN_USER with password $AI_CODER_ADMIN_PASSWORD (made up on the first run;"
+  echo "kept in $RUN_DIR/ with the data until 'make clean')"
 fi
 while read -r pid name; do
   printf '  %-15s pid %-7s RSS %s MiB\n' "$name" "$pid" "$(($(ps -o rss= -p "$pid") / 1024))"

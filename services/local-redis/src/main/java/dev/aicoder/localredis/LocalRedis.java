@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,12 +29,14 @@ public final class LocalRedis implements AutoCloseable {
   private final int port;
   private final Path dataDir;
   private final Path executable;
+  private final boolean persistent;
   private Process process;
 
-  private LocalRedis(int port, Path dataDir, Path executable) {
+  private LocalRedis(int port, Path dataDir, Path executable, boolean persistent) {
     this.port = port;
     this.dataDir = dataDir;
     this.executable = executable;
+    this.persistent = persistent;
   }
 
   /** Starts Redis on a free port with a fresh data folder. */
@@ -45,7 +48,24 @@ public final class LocalRedis implements AutoCloseable {
   public static LocalRedis start(int port) {
     try {
       LocalRedis redis =
-          new LocalRedis(port, Files.createTempDirectory("aicoder-redis-"), findExecutable());
+          new LocalRedis(
+              port, Files.createTempDirectory("aicoder-redis-"), findExecutable(), false);
+      redis.startProcess();
+      return redis;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not prepare a local Redis: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Starts Redis on the given port keeping its data in {@code dataDir} across restarts (append-only
+   * file, flushed every second), as DESIGN section 4 asks of every Redis: {@link #close()} stops it
+   * and leaves the data.
+   */
+  public static LocalRedis startPersistent(int port, Path dataDir) {
+    try {
+      LocalRedis redis =
+          new LocalRedis(port, Files.createDirectories(dataDir), findExecutable(), true);
       redis.startProcess();
       return redis;
     } catch (IOException e) {
@@ -69,7 +89,9 @@ public final class LocalRedis implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Starts the server again after {@link #stop()}, on the same port; data does not survive. */
+  /**
+   * Starts the server again after {@link #stop()}, on the same port; data survives if persistent.
+   */
   public synchronized void startProcess() {
     if (isRunning()) {
       return;
@@ -86,7 +108,9 @@ public final class LocalRedis implements AutoCloseable {
             "--save",
             "",
             "--appendonly",
-            "no",
+            persistent ? "yes" : "no",
+            "--appendfsync",
+            "everysec",
             "--daemonize",
             "no",
             "--logfile",
@@ -115,10 +139,13 @@ public final class LocalRedis implements AutoCloseable {
     process = null;
   }
 
-  /** Stops the server and removes its data folder. */
+  /** Stops the server and removes its data folder, unless it is persistent. */
   @Override
   public synchronized void close() {
     stop();
+    if (persistent) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
@@ -127,6 +154,7 @@ public final class LocalRedis implements AutoCloseable {
     }
   }
 
+  /** Waits until Redis answers PING with PONG: listening, and done loading its data. */
   private void awaitListening() {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
@@ -136,12 +164,18 @@ public final class LocalRedis implements AutoCloseable {
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
+        socket.setSoTimeout(1000);
+        socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] reply = new byte[5];
+        if (socket.getInputStream().readNBytes(reply, 0, 5) == 5
+            && new String(reply, StandardCharsets.US_ASCII).equals("+PONG")) {
+          return;
+        }
       } catch (IOException notYet) {
         Thread.onSpinWait();
       }
     }
-    throw new IllegalStateException("Redis did not listen on port " + port + " within 15s");
+    throw new IllegalStateException("Redis was not ready on port " + port + " within 15s");
   }
 
   static int freePort() {

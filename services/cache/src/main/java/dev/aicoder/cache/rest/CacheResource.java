@@ -1,5 +1,6 @@
 package dev.aicoder.cache.rest;
 
+import dev.aicoder.common.InternalOnly;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyScanArgs;
@@ -16,6 +17,7 @@ import java.util.Map;
  * Statistics and clearing of the cache's Redis tier ({@code aicoder:cache:*}). The memory and file
  * tiers are not built yet, so they report nothing.
  */
+@InternalOnly
 @Path("/api/cache")
 @Produces(MediaType.APPLICATION_JSON)
 public class CacheResource {

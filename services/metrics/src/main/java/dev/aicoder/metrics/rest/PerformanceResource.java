@@ -1,5 +1,6 @@
 package dev.aicoder.metrics.rest;
 
+import dev.aicoder.common.InternalOnly;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
@@ -14,6 +15,7 @@ import java.util.Map;
  * The in-app performance view. For now the metrics service's own process figures; scraping the
  * other services, history and alerts come with the metrics issue.
  */
+@InternalOnly
 @Path("/api/performance")
 @Produces(MediaType.APPLICATION_JSON)
 public class PerformanceResource {
