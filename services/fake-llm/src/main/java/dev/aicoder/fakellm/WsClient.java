@@ -23,6 +23,7 @@ public final class WsClient implements AutoCloseable {
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   private final boolean binary;
   private volatile boolean reading = true;
+  private volatile String closeReason;
   private final WebSocket socket;
 
   private WsClient(URI uri, String subprotocol) {
@@ -61,6 +62,11 @@ public final class WsClient implements AutoCloseable {
     socket.sendText(text, true).join();
   }
 
+  /** Sends raw bytes as one binary frame, whatever the subprotocol (for malformed frames). */
+  public void sendBinary(byte[] bytes) {
+    socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+  }
+
   /** The next frame, or an AssertionError after the timeout. */
   public Frame next() throws InterruptedException {
     Frame frame = frames.poll(10, TimeUnit.SECONDS);
@@ -82,6 +88,11 @@ public final class WsClient implements AutoCloseable {
 
   public int awaitClose(Duration timeout) throws Exception {
     return closeCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The reason of the server's close frame, once {@link #awaitClose} returned. */
+  public String closeReason() {
+    return closeReason;
   }
 
   @Override
@@ -126,6 +137,7 @@ public final class WsClient implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closeReason = reason;
       closeCode.complete(statusCode);
       return null;
     }
