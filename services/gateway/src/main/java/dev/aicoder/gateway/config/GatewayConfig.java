@@ -28,6 +28,10 @@ public interface GatewayConfig {
   /** Where /ws/* is proxied to; chat-websocket's URL unless set. */
   Optional<String> wsProxyTarget();
 
+  /** How often the /ws/chat proxy pings browsers; one silent for three of these is closed. */
+  @WithDefault("20s")
+  Duration wsHeartbeat();
+
   /** Base URL of the ai-streaming service. */
   @WithDefault("http://localhost:8082")
   String aiStreamingUrl();

@@ -6,9 +6,12 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -23,17 +26,26 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Proxies {@code /ws/chat} to chat-websocket so that, locally, the browser talks to one origin. In
- * Kubernetes the ingress routes {@code /ws/*} itself and this is never reached. The backend
- * connection carries the same query (the access token) and the negotiated subprotocol; frames sent
- * before it is open wait in a small queue; closes are relayed both ways with their codes.
+ * Kubernetes the ingress routes {@code /ws/*} itself and this is never reached.
+ *
+ * <p>The handshake is authenticated first ({@link ChatUpgradeCheck}). The backend connection
+ * carries the same query (the access token) and the negotiated subprotocol; frames sent before it
+ * is open wait in a small queue; closes are relayed both ways with their codes. A browser that
+ * reads slowly pauses the backend socket instead of growing this heap ({@link #MAX_UNSENT_BYTES}),
+ * and one that stops answering pings is closed, which closes its backend socket: this replica
+ * answers chat-websocket's pings itself, so it must find dead browsers itself too.
  */
 @WebSocket(path = "/ws/chat")
 public class WebSocketProxy {
 
   private static final int MAX_PENDING = 64;
 
+  /** Bytes on their way to one browser above which the backend socket is paused. */
+  static final long MAX_UNSENT_BYTES = 1 << 20;
+
   private final URI target;
   private final HttpClient client;
+  private final long silentLimitNanos;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
 
   WebSocketProxy(GatewayConfig config, Vertx vertx) {
@@ -41,6 +53,8 @@ public class WebSocketProxy {
     this.client =
         vertx.createHttpClient(
             new HttpClientOptions().setMaxWebSockets(100_000).setConnectTimeout(2000));
+    this.silentLimitNanos = 3 * config.wsHeartbeat().toNanos();
+    vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> heartbeat());
   }
 
   @OnOpen
@@ -83,11 +97,34 @@ public class WebSocketProxy {
     }
   }
 
+  @OnPongMessage
+  void onPong(Buffer data, WebSocketConnection front) {
+    Link link = links.get(front.id());
+    if (link != null) {
+      link.lastSeenNanos = System.nanoTime();
+    }
+  }
+
   @OnClose
   void onClose(WebSocketConnection front, CloseReason reason) {
     Link link = links.remove(front.id());
     if (link != null) {
       link.close(reason.getCode(), reason.getMessage());
+    }
+  }
+
+  /** Pings every browser; one silent for three heartbeats is gone, and so is its backend socket. */
+  private void heartbeat() {
+    long now = System.nanoTime();
+    for (Link link : links.values()) {
+      if (now - link.lastSeenNanos > silentLimitNanos) {
+        // A dead browser never completes the close handshake, so its backend goes now.
+        links.remove(link.front.id());
+        link.close(1001, "no answer to pings");
+        close(link.front, 1001, "no answer to pings");
+      } else {
+        link.front.sendPing(Buffer.buffer()).subscribe().with(v -> {}, e -> {});
+      }
     }
   }
 
@@ -102,7 +139,11 @@ public class WebSocketProxy {
     private final WebSocketConnection front;
     private final Queue<WebSocketFrame> pending = new ArrayDeque<>();
     private io.vertx.core.http.WebSocket back;
+    private Context backContext;
     private boolean closed;
+    private long unsentBytes;
+    private boolean paused;
+    volatile long lastSeenNanos = System.nanoTime();
 
     Link(WebSocketConnection front) {
       this.front = front;
@@ -114,8 +155,9 @@ public class WebSocketProxy {
         return;
       }
       back = socket;
-      socket.textMessageHandler(t -> front.sendText(t).subscribe().with(v -> {}, e -> {}));
-      socket.binaryMessageHandler(b -> front.sendBinary(b).subscribe().with(v -> {}, e -> {}));
+      backContext = Vertx.currentContext();
+      socket.textMessageHandler(t -> forward(front.sendText(t), t.length()));
+      socket.binaryMessageHandler(b -> forward(front.sendBinary(b), b.length()));
       socket.closeHandler(
           v -> {
             Short code = socket.closeStatusCode();
@@ -124,6 +166,36 @@ public class WebSocketProxy {
           });
       while (!pending.isEmpty()) {
         socket.writeFrame(pending.poll());
+      }
+    }
+
+    /**
+     * Counts a message until the browser's socket has taken it; past the limit the backend is
+     * paused (chat-websocket then buffers, and applies its own limits), and resumed at half.
+     */
+    private void forward(Uni<Void> sent, long bytes) {
+      synchronized (this) {
+        unsentBytes += bytes;
+        if (!paused && unsentBytes > MAX_UNSENT_BYTES) {
+          paused = true;
+          back.pause();
+        }
+      }
+      sent.subscribe()
+          .with(
+              v -> written(bytes),
+              e -> {
+                written(bytes);
+                Log.debugf("Could not relay to browser %s: %s", front.id(), e.getMessage());
+              });
+    }
+
+    private synchronized void written(long bytes) {
+      unsentBytes -= bytes;
+      if (paused && unsentBytes <= MAX_UNSENT_BYTES / 2) {
+        paused = false;
+        // Sends complete on the browser's context; the backend socket is driven from its own.
+        backContext.runOnContext(v -> back.resume());
       }
     }
 
