@@ -1,11 +1,16 @@
 -- Accepts a prompt in one round trip, atomically: ownership, dedupe, rate limit, store, queue.
 -- KEYS: 1 conversation hash, 2 clientMsgId key, 3 rate-limit key, 4 messages list,
 --       5 user's conversations zset, 6 request stream, 7 workers hash,
---       8 turn owner key ("<userId> <conversationId>")
+--       8 turn owner key ("<userId> <conversationId>"), 9 the conversation's tombstone
 -- ARGV: 1 userId, 2 turnId, 3 dedupe TTL (s), 4 prompts per window, 5 now (ms),
 --       6 user message JSON, 7 request JSON, 8 max messages, 9 max requests, 10 conversationId
--- Returns {"forbidden"} | {"existing", turnId} | {"limited"} | {"ok", "1" if a worker is free}
+-- Returns {"deleted"} | {"forbidden"} | {"existing", turnId} | {"limited"}
+--       | {"ok", "1" if a worker is free}
 local owner = redis.call('HGET', KEYS[1], 'owner')
+-- A deleted conversation's id is nobody's to claim (a hash without owner is a late write after it).
+if redis.call('EXISTS', KEYS[9]) == 1 or (not owner and redis.call('EXISTS', KEYS[1]) == 1) then
+  return {'deleted'}
+end
 if owner and owner ~= ARGV[1] then
   return {'forbidden'}
 end

@@ -26,6 +26,7 @@ public final class Session {
   private final boolean binary;
   private final int maxSendQueue;
   private final Set<String> conversations = ConcurrentHashMap.newKeySet();
+  private final Set<String> resumed = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> nextSeq = new ConcurrentHashMap<>();
   private final AtomicInteger sendQueue = new AtomicInteger();
   private final RateBucket frames;
@@ -64,8 +65,14 @@ public final class Session {
     return token;
   }
 
+  /** The conversations it joined: it gets every turn of them. */
   public Set<String> conversations() {
     return conversations;
+  }
+
+  /** The conversations of turns it resumed without joining them, for the access re-check. */
+  public Set<String> resumed() {
+    return resumed;
   }
 
   /** Whether this frame fits the connection's rate; counts a violation when it does not. */

@@ -60,6 +60,21 @@ public final class Keys {
     return "aicoder:conv:" + conversationId;
   }
 
+  /**
+   * Present (value: who deleted it) for {@link #DELETED_CONVERSATION_TTL_SECONDS} after a
+   * conversation was deleted, so that nobody can claim its id again while clients still know it:
+   * joins and prompts of it are refused, and its remaining viewers are dropped.
+   */
+  public static String deletedConversation(String conversationId) {
+    return "aicoder:conv:" + conversationId + ":deleted";
+  }
+
+  /**
+   * How long a deleted conversation's id stays unclaimable: far longer than a turn's records (a
+   * day) or an open tab; ids are random UUIDs, so only those who saw it can know one.
+   */
+  public static final long DELETED_CONVERSATION_TTL_SECONDS = 30L * 24 * 3600;
+
   /** List of a conversation's messages as JSON, oldest first, trimmed to a bound. */
   public static String messages(String conversationId) {
     return "aicoder:conv:" + conversationId + ":messages";

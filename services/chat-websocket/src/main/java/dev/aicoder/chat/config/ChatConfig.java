@@ -14,6 +14,21 @@ public interface ChatConfig {
   @WithDefault("2000")
   int maxConnections();
 
+  /**
+   * Most WebSocket connections one user may hold on one instance ({@code
+   * AI_CODER_MAX_CONNECTIONS_PER_USER}), so one token cannot take every slot; a tab over it is
+   * closed with 1013 and retries later.
+   */
+  @WithDefault("20")
+  int maxConnectionsPerUser();
+
+  /**
+   * How often every watched conversation is checked again ({@code AI_CODER_ACCESS_CHECK}): a viewer
+   * that lost access (unshared, left the team, deleted) stops getting its events within this time.
+   */
+  @WithDefault("2s")
+  Duration accessCheck();
+
   /** Most events read from Redis per turn stream in one read ({@code BATCH_SIZE}). */
   @WithDefault("16")
   int batchSize();

@@ -63,8 +63,16 @@ public class ChatEndpoint {
     Session session =
         new Session(
             connection, claims, binary, config.framesPerSecond(), config.maxSendQueue(), metrics);
-    if (!sessions.admit(session)) {
-      session.close(1013, "this instance is at its connection limit; try again later");
+    switch (sessions.admit(session)) {
+      case INSTANCE_FULL ->
+          session.close(1013, "this instance is at its connection limit; try again later");
+      case USER_FULL ->
+          session.close(
+              1013,
+              "too many connections for this user (at most "
+                  + config.maxConnectionsPerUser()
+                  + "); close another tab");
+      case ADMITTED -> {}
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.aicoder.chat.service;
 
-import dev.aicoder.auth.AuthKeys;
 import dev.aicoder.chat.Session;
 import dev.aicoder.chat.config.ChatConfig;
 import dev.aicoder.chat.stream.TurnTailer;
@@ -40,6 +39,7 @@ public class ChatService {
   private final RedisDataSource redis;
   private final Viewers viewers;
   private final TurnTailer tailer;
+  private final ConversationAccess access;
   private final ChatConfig config;
 
   private final Tracer tracer;
@@ -49,6 +49,7 @@ public class ChatService {
       RedisDataSource redis,
       Viewers viewers,
       TurnTailer tailer,
+      ConversationAccess access,
       ChatConfig config,
       Tracer tracer,
       MeterRegistry metrics) {
@@ -61,6 +62,7 @@ public class ChatService {
     this.redis = redis;
     this.viewers = viewers;
     this.tailer = tailer;
+    this.access = access;
     this.config = config;
   }
 
@@ -75,15 +77,17 @@ public class ChatService {
   }
 
   /**
-   * Watches a conversation: the owner's (created on first use), or one shared with a team the user
-   * belongs to. Teammates watch; only the owner prompts.
+   * Watches a conversation: the user's own, one shared with a team the user belongs to, or one that
+   * does not exist yet. Joining writes nothing: a new conversation is claimed by its first prompt,
+   * and viewers of other users are dropped when that turn starts. Teammates watch; only the owner
+   * prompts.
    */
   public void join(Session session, String conversationId) {
-    if (!claimOrCheckOwner(session.userId(), conversationId)
-        && !sharedWith(session.userId(), conversationId)) {
-      throw forbidden();
+    switch (access.of(session.userId(), conversationId)) {
+      case OWNER, MEMBER, NEW -> viewers.join(session, conversationId);
+      case DELETED -> throw deleted(conversationId);
+      case NONE -> throw forbidden();
     }
-    viewers.join(session, conversationId);
   }
 
   /** Accepts a prompt; a repeated clientMsgId answers with the turn it already made. */
@@ -119,7 +123,7 @@ public class ChatService {
         redis.execute(
             "EVAL",
             ACCEPT_PROMPT,
-            "8",
+            "9",
             Keys.conversation(conversationId),
             Keys.clientMessage(conversationId, prompt.clientMsgId()),
             Keys.promptRate(session.userId(), now / 60_000),
@@ -128,6 +132,7 @@ public class ChatService {
             Keys.REQUESTS,
             Keys.WORKERS,
             Keys.turnOwner(turnId),
+            Keys.deletedConversation(conversationId),
             session.userId(),
             turnId,
             Long.toString(config.dedupeWindow().toSeconds()),
@@ -139,6 +144,7 @@ public class ChatService {
             Long.toString(MAX_REQUESTS),
             conversationId);
     switch (result.get(0).toString()) {
+      case "deleted" -> throw deleted(conversationId);
       case "forbidden" -> throw forbidden();
       case "existing" -> {
         viewers.join(session, conversationId);
@@ -154,6 +160,8 @@ public class ChatService {
       default -> {
         // Only now: the script checked the owner, and a refused prompt must not make a viewer.
         viewers.join(session, conversationId);
+        // Before the turn is followed: others who joined before the claim, or lost access since.
+        access.recheckViewers(conversationId, session.userId());
         tailer.follow(turnId, conversationId);
         boolean queued = !"1".equals(result.get(1).toString());
         return new Frame.Accepted(prompt.clientMsgId(), turnId, conversationId, queued);
@@ -161,14 +169,24 @@ public class ChatService {
     }
   }
 
-  /** Replays a turn: for its author, and for anyone watching its conversation (teammates too). */
+  /**
+   * Replays a turn to whoever may watch its conversation now: the owner, or a member of the team it
+   * is shared with. Not to someone who lost access, nor for a deleted conversation.
+   */
   public void resume(Session session, Frame.Resume resume) {
     String[] owner = turnOwner(resume.turnId());
-    boolean watching = owner.length > 1 && session.conversations().contains(owner[1]);
-    if (!session.userId().equals(owner[0]) && !watching) {
+    if (owner.length < 2) {
       throw notYours();
     }
-    tailer.resume(session, resume.turnId(), resume.lastSeq());
+    String conversationId = owner[1];
+    switch (access.of(session.userId(), conversationId)) {
+      case OWNER, MEMBER -> {
+        session.resumed().add(conversationId);
+        tailer.resume(session, resume.turnId(), conversationId, resume.lastSeq());
+      }
+      case DELETED -> throw deleted(conversationId);
+      default -> throw notYours();
+    }
   }
 
   /** Marks the turn cancelled; whichever worker runs it sees the mark and aborts the model call. */
@@ -190,27 +208,14 @@ public class ChatService {
         ErrorCode.FORBIDDEN, "This answer belongs to someone else, or it has expired.");
   }
 
-  /** Whether the conversation is shared with a team the user belongs to (set by the gateway). */
-  private boolean sharedWith(String userId, String conversationId) {
-    String team = redis.hash(String.class).hget(Keys.conversation(conversationId), "team");
-    return team != null
-        && !team.isEmpty()
-        && redis.set(String.class).sismember(AuthKeys.teamMembers(team), userId);
-  }
-
-  /** Whether the user owns the conversation, which is created for them if it is new. */
-  private boolean claimOrCheckOwner(String userId, String conversationId) {
-    String key = Keys.conversation(conversationId);
-    var hash = redis.hash(String.class);
-    if (hash.hsetnx(key, "owner", userId)) {
-      hash.hset(key, "createdAt", Long.toString(System.currentTimeMillis()));
-      return true;
-    }
-    return userId.equals(hash.hget(key, "owner"));
-  }
-
   private static Refused forbidden() {
     return new Refused(ErrorCode.FORBIDDEN, "This conversation belongs to someone else.");
+  }
+
+  private static Refused deleted(String conversationId) {
+    return new Refused(
+        ErrorCode.NOT_FOUND,
+        "Conversation " + conversationId + " was deleted; start a new conversation.");
   }
 
   private static String traceparent() {

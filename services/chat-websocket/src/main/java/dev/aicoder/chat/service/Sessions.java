@@ -9,6 +9,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,15 +28,23 @@ public class Sessions {
   private final ChatConfig config;
   private final Viewers viewers;
   private final TokenCheck tokens;
+  private final ConversationAccess access;
   private final Map<String, Session> byConnection = new ConcurrentHashMap<>();
+  private final Map<String, Integer> perUser = new HashMap<>(); // guarded by this
   private final Counter dead;
   private final ScheduledExecutorService heartbeat =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "ws-heartbeat"));
 
-  Sessions(ChatConfig config, Viewers viewers, TokenCheck tokens, MeterRegistry metrics) {
+  Sessions(
+      ChatConfig config,
+      Viewers viewers,
+      TokenCheck tokens,
+      ConversationAccess access,
+      MeterRegistry metrics) {
     this.config = config;
     this.tokens = tokens;
     this.viewers = viewers;
+    this.access = access;
     this.dead =
         Counter.builder("aicoder.ws.dead.closed")
             .description("Connections closed because they stopped answering pings")
@@ -52,19 +61,33 @@ public class Sessions {
     heartbeat.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     long check = config.tokenCheck().toMillis();
     heartbeat.scheduleWithFixedDelay(this::checkTokens, check, check, TimeUnit.MILLISECONDS);
+    long recheck = config.accessCheck().toMillis();
+    heartbeat.scheduleWithFixedDelay(this::checkAccess, recheck, recheck, TimeUnit.MILLISECONDS);
   }
 
   void stop(@Observes ShutdownEvent event) {
     heartbeat.shutdownNow();
   }
 
-  /** Admits a session, or returns false when the instance is full. */
-  public synchronized boolean admit(Session session) {
+  /** Whether a connection was admitted, or which limit refused it. */
+  public enum Admission {
+    ADMITTED,
+    INSTANCE_FULL,
+    USER_FULL
+  }
+
+  /** Admits a session unless the instance, or its user's share of it, is full. */
+  public synchronized Admission admit(Session session) {
     if (byConnection.size() >= config.maxConnections()) {
-      return false;
+      return Admission.INSTANCE_FULL;
     }
+    int ofUser = perUser.getOrDefault(session.userId(), 0);
+    if (ofUser >= config.maxConnectionsPerUser()) {
+      return Admission.USER_FULL;
+    }
+    perUser.put(session.userId(), ofUser + 1);
     byConnection.put(session.id(), session);
-    return true;
+    return Admission.ADMITTED;
   }
 
   public Session get(String connectionId) {
@@ -72,9 +95,24 @@ public class Sessions {
   }
 
   public void remove(String connectionId) {
-    Session session = byConnection.remove(connectionId);
+    Session session;
+    synchronized (this) {
+      session = byConnection.remove(connectionId);
+      if (session != null) {
+        perUser.computeIfPresent(session.userId(), (u, n) -> n > 1 ? n - 1 : null);
+      }
+    }
     if (session != null) {
       viewers.leaveAll(session);
+    }
+  }
+
+  /** Drops what connections watch but may no longer see (unshared, deleted, left the team). */
+  private void checkAccess() {
+    try {
+      access.recheck(List.copyOf(byConnection.values()));
+    } catch (RuntimeException e) {
+      Log.warnf("Checking access to watched conversations failed: %s", e.getMessage());
     }
   }
 

@@ -17,6 +17,17 @@ public class Viewers {
     byConversation.computeIfAbsent(conversationId, c -> ConcurrentHashMap.newKeySet()).add(session);
   }
 
+  /** Stops this session watching a conversation. */
+  public void leave(Session session, String conversationId) {
+    session.conversations().remove(conversationId);
+    byConversation.computeIfPresent(
+        conversationId,
+        (c, sessions) -> {
+          sessions.remove(session);
+          return sessions.isEmpty() ? null : sessions;
+        });
+  }
+
   public Set<Session> of(String conversationId) {
     return byConversation.getOrDefault(conversationId, Set.of());
   }

@@ -53,14 +53,20 @@ public class TurnTailer {
   // block.
   private String wakeId = "0-0";
 
-  /** A turn being followed: where the read got to, and who asked for it beyond its viewers. */
+  /**
+   * A turn being followed: where the read got to, and who asked for it beyond its viewers. A turn
+   * started here goes to its conversation's viewers ({@code broadcast}); one only resumed here goes
+   * to those who resumed it.
+   */
   private static final class Tail {
     final String conversationId;
+    final boolean broadcast;
     final Set<Session> subscribers = ConcurrentHashMap.newKeySet();
     String lastId;
 
-    Tail(String conversationId, String lastId) {
+    Tail(String conversationId, boolean broadcast, String lastId) {
       this.conversationId = conversationId;
+      this.broadcast = broadcast;
       this.lastId = lastId;
     }
   }
@@ -96,13 +102,25 @@ public class TurnTailer {
 
   /** Follows a new turn of a conversation; its viewers get every event. */
   public void follow(String turnId, String conversationId) {
-    submit(() -> tails.putIfAbsent(turnId, new Tail(conversationId, "0-0")));
+    submit(() -> tails.putIfAbsent(turnId, new Tail(conversationId, true, "0-0")));
   }
 
-  /** Replays a turn after {@code lastSeq} to one session, then keeps it on the live tail. */
-  public void resume(Session session, String turnId, long lastSeq) {
+  /**
+   * Replays a turn of a conversation after {@code lastSeq} to one session, then keeps it on the
+   * live tail.
+   */
+  public void resume(Session session, String turnId, String conversationId, long lastSeq) {
     // On the tailer thread, so no live event slips in between resetting and replaying.
-    submit(() -> replay(session, turnId, lastSeq));
+    submit(() -> replay(session, turnId, conversationId, lastSeq));
+  }
+
+  /** Stops the turns of a conversation that a session resumed reaching it (it lost access). */
+  public void drop(Session session, String conversationId) {
+    submit(
+        () ->
+            tails.values().stream()
+                .filter(t -> t.conversationId.equals(conversationId))
+                .forEach(t -> t.subscribers.remove(session)));
   }
 
   /** Queues work for the tailer thread and wakes its blocking read, without waiting. */
@@ -185,10 +203,10 @@ public class TurnTailer {
         .removeIf(
             t ->
                 t.subscribers.isEmpty()
-                    && (t.conversationId == null || viewers.of(t.conversationId).isEmpty()));
+                    && (!t.broadcast || viewers.of(t.conversationId).isEmpty()));
   }
 
-  private void replay(Session session, String turnId, long lastSeq) {
+  private void replay(Session session, String turnId, String conversationId, long lastSeq) {
     session.seen(turnId, lastSeq);
     Response entries = redis.execute("XRANGE", Keys.turn(turnId), "(" + Keys.entryId(lastSeq), "+");
     String lastId = Keys.entryId(lastSeq);
@@ -205,12 +223,15 @@ public class TurnTailer {
     if (!ended) {
       // An existing tail keeps its position: its viewers still need what it has not read yet.
       String from = lastId;
-      tails.computeIfAbsent(turnId, id -> new Tail(null, from)).subscribers.add(session);
+      tails
+          .computeIfAbsent(turnId, id -> new Tail(conversationId, false, from))
+          .subscribers
+          .add(session);
     }
   }
 
   private void dispatch(Tail tail, Frame.TurnEvent event, String json) {
-    if (tail.conversationId != null) {
+    if (tail.broadcast) {
       for (Session s : viewers.of(tail.conversationId)) {
         s.deliver(event, json);
       }

@@ -217,15 +217,15 @@ class ChatEndpointTest {
     String conversation = newId();
     try (WsClient owner = WsClient.connect(base, TestTokens.of("gina"), FrameCodec.JSON);
         WsClient other = WsClient.connect(base, TestTokens.of("hank"), FrameCodec.JSON)) {
-      join(owner, conversation);
+      // The first prompt makes the conversation the owner's.
+      owner.send(new Frame.Prompt(conversation, "m1", "mine", null));
+      String turnId = owner.next(Frame.Accepted.class).turnId();
       other.send(new Frame.Join(conversation));
       assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
       other.send(new Frame.Prompt(conversation, "sneak", "let me in", null));
       assertThat(other.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
 
       // The owner's answer reaches the owner, and nothing of it reaches the refused user.
-      owner.send(new Frame.Prompt(conversation, "m1", "mine", null));
-      String turnId = owner.next(Frame.Accepted.class).turnId();
       worker().deltas(turnId, 1, 1);
       owner.next(Frame.Delta.class);
       other.send(new Frame.Ping(9));
@@ -247,7 +247,8 @@ class ChatEndpointTest {
     try (WsClient owner = WsClient.connect(base, TestTokens.of("lena"), FrameCodec.JSON);
         WsClient mate = WsClient.connect(base, TestTokens.of("mike"), FrameCodec.JSON);
         WsClient stranger = WsClient.connect(base, TestTokens.of("nora"), FrameCodec.JSON)) {
-      join(owner, conversation);
+      owner.send(new Frame.Prompt(conversation, "m0", "a first question", null));
+      owner.next(Frame.Accepted.class); // the conversation exists: the gateway can share it
       // What the gateway does when the owner shares the conversation with their team.
       redis.hash(String.class).hset(Keys.conversation(conversation), "team", team);
       redis.set(String.class).sadd(AuthKeys.teamMembers(team), "lena", "mike");
@@ -272,6 +273,59 @@ class ChatEndpointTest {
       // Someone outside the team cannot replay it by its id.
       stranger.send(new Frame.Resume(turnId, 0));
       assertThat(stranger.next(Frame.Error.class).code()).isEqualTo(ErrorCode.FORBIDDEN);
+    }
+  }
+
+  /** Issue 11 row 2: a bin32 header announcing 2 GB in a 5-byte frame. */
+  @Test
+  void aMessagePackLengthBombGetsAnErrorWhileAnotherUsersTurnStreams() throws Exception {
+    byte[] bomb = {(byte) 0xc6, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0};
+    try (WsClient author = WsClient.connect(base, TestTokens.of("olga"), FrameCodec.MSGPACK);
+        WsClient attacker = WsClient.connect(base, TestTokens.of("mallet"), FrameCodec.MSGPACK)) {
+      author.send(new Frame.Prompt(newId(), "m1", "keep streaming", null));
+      String turnId = author.next(Frame.Accepted.class).turnId();
+      worker().deltas(turnId, 1, 3);
+      for (int round = 0; round < 5; round++) { // per frame, again and again
+        attacker.sendBinary(bomb);
+        Frame.Error error = attacker.next(Frame.Error.class);
+        assertThat(error.code()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(error.message()).contains("announces");
+        worker().deltas(turnId, 4 + round, 4 + round);
+      }
+      worker().write(new Frame.Done(turnId, 9, new Frame.Usage(1, 8)));
+      for (int seq = 1; seq <= 8; seq++) {
+        assertThat(author.next(Frame.Delta.class).seq()).isEqualTo(seq);
+      }
+      assertThat(author.next(Frame.Done.class).seq()).isEqualTo(9);
+      attacker.send(new Frame.Ping(11));
+      assertThat(attacker.next()).isEqualTo(new Frame.Pong(11));
+    }
+  }
+
+  /** Issue 11 row 3: a context entry of null (or missing its parts) is refused, not queued. */
+  @Test
+  void aPromptWithABrokenContextIsRefusedAndQueuesNothing() throws Exception {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("pete"), FrameCodec.JSON)) {
+      for (String context :
+          new String[] {
+            "[null]",
+            "[{\"path\":\"a.java\"}]",
+            "[{\"path\":\"../../etc/passwd\",\"workspaceId\":\"w1\"}]"
+          }) {
+        String conversation = newId();
+        client.sendText(
+            "{\"type\":\"prompt\",\"conversationId\":\""
+                + conversation
+                + "\",\"clientMsgId\":\"m1\",\"text\":\"hi\",\"context\":"
+                + context
+                + "}");
+        Frame.Error error = client.next(Frame.Error.class);
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_FRAME);
+        assertThat(error.message()).startsWith("context[0]");
+        assertThat(redis.key().exists(Keys.conversation(conversation))).isFalse();
+      }
+      client.send(new Frame.Ping(12));
+      assertThat(client.next()).isEqualTo(new Frame.Pong(12));
     }
   }
 

@@ -37,12 +37,13 @@ class LimitsTest {
     TestTokens.publish("localhost", LocalRedisResource.redis().port());
   }
 
-  /** Two connections, a short send queue, a fast heartbeat. */
+  /** Two connections, one per user, a short send queue, a fast heartbeat. */
   public static class SmallLimits implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
           "aicoder.chat.max-connections", "2",
+          "aicoder.chat.max-connections-per-user", "1",
           "aicoder.chat.max-send-queue", "20",
           "aicoder.chat.heartbeat", "300ms");
     }
@@ -68,6 +69,26 @@ class LimitsTest {
     try (WsClient again = WsClient.connect(base, TestTokens.of("u4"), FrameCodec.JSON)) {
       again.send(new Frame.Ping(2));
       assertThat(again.next(Frame.Pong.class).ts()).isEqualTo(2);
+    }
+  }
+
+  /** Issue 11: one user's token must not take every slot of an instance. */
+  @Test
+  void oneUserCannotTakeEverySlotOfTheInstance() throws Exception {
+    String token = TestTokens.of("hog");
+    try (WsClient first = WsClient.connect(base, token, FrameCodec.JSON)) {
+      first.send(new Frame.Ping(1));
+      first.next(Frame.Pong.class);
+      try (WsClient second = WsClient.connect(base, token, FrameCodec.JSON)) {
+        assertThat(second.awaitClose(Duration.ofSeconds(10))).isEqualTo(1013);
+        assertThat(second.closeReason()).contains("too many connections for this user");
+      }
+      try (WsClient other = WsClient.connect(base, TestTokens.of("neighbour"), FrameCodec.JSON)) {
+        other.send(new Frame.Ping(2));
+        assertThat(other.next(Frame.Pong.class).ts()).isEqualTo(2);
+      }
+      first.send(new Frame.Ping(3)); // the first connection of the user lives on
+      assertThat(first.next(Frame.Pong.class).ts()).isEqualTo(3);
     }
   }
 

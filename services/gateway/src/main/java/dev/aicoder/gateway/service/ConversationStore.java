@@ -145,9 +145,15 @@ public class ConversationStore {
     return toConversation(id, hashes.hgetall(Keys.conversation(id)));
   }
 
-  /** Deletes a conversation and its messages; owner only. */
+  /**
+   * Deletes a conversation and its messages; owner only. The tombstone comes first: from then on
+   * chat-websocket refuses the id to everyone and drops the viewers it still has.
+   */
   public void delete(Caller caller, String id) {
     String team = owned(caller, id).get("team");
+    redis
+        .value(String.class)
+        .setex(Keys.deletedConversation(id), Keys.DELETED_CONVERSATION_TTL_SECONDS, caller.user());
     if (team != null) {
       redis.sortedSet(String.class).zrem(GatewayKeys.teamConversations(team), id);
     }

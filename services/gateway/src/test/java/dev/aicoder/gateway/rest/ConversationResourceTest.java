@@ -88,6 +88,8 @@ class ConversationResourceTest {
         .statusCode(200)
         .body("title", equalTo("Refactor the parser"));
     as(token).delete("/api/conversations/" + id).then().statusCode(204);
+    // The tombstone chat-websocket reads: nobody may claim the id again, for a while.
+    assertThat(redis.key().ttl(Keys.deletedConversation(id))).isPositive();
     as(token).get("/api/conversations").then().body("id", not(hasItem(id)));
     as(token).get("/api/conversations/" + id + "/messages").then().statusCode(404);
   }
