@@ -4,12 +4,16 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,6 +36,39 @@ public record SigningKey(String id, PrivateKey privateKey, PublicKey publicKey, 
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("This JVM cannot make RSA keys", e);
     }
+  }
+
+  /**
+   * The key in a PEM file holding an RSA private key (PKCS#8, {@code -----BEGIN PRIVATE KEY-----}),
+   * as mounted from a Kubernetes Secret. Its id is the public key's fingerprint, so every replica
+   * reading the same file names the key alike.
+   */
+  public static SigningKey fromPem(String pem) {
+    try {
+      String body = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+      KeyFactory rsa = KeyFactory.getInstance("RSA");
+      PrivateKey privateKey =
+          rsa.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+      if (!(privateKey instanceof RSAPrivateCrtKey crt)) {
+        throw new IllegalArgumentException("not an RSA private key with its public exponent");
+      }
+      PublicKey publicKey =
+          rsa.generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+      byte[] fingerprint = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());
+      String id = "pem-" + HexFormat.of().formatHex(fingerprint, 0, 12);
+      return new SigningKey(id, privateKey, publicKey, 0);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "The signing key file must hold an RSA private key in PKCS#8 PEM (openssl genpkey"
+              + " -algorithm RSA -pkeyopt rsa_keygen_bits:2048): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** This key without its private half: what verifiers need. */
+  public SigningKey publicOnly() {
+    return new SigningKey(id, null, publicKey, createdAtMs);
   }
 
   /** The fields stored in {@link AuthKeys#SIGNING_KEY}. */

@@ -75,6 +75,13 @@ public interface GatewayConfig {
 
     /** The first admin's password (AI_CODER_ADMIN_PASSWORD); never logged. */
     Optional<String> adminPassword();
+
+    /**
+     * A PEM file with the RSA private key that signs tokens (AI_CODER_SIGNING_KEY_FILE, e.g. a
+     * mounted Secret): only its public half goes to Redis. Unset, a key is made once and kept in
+     * Redis, private half included (fine locally; in production mount one).
+     */
+    Optional<java.nio.file.Path> signingKeyFile();
   }
 
   /** Request limits. */
