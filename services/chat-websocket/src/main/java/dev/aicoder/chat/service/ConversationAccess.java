@@ -155,7 +155,9 @@ public class ConversationAccess {
       chunk.forEach(w -> args.add(w.userId()));
       Response reply = redis.execute("EVAL", args.toArray(String[]::new));
       for (int i = 0; i < chunk.size(); i++) {
-        result.put(chunk.get(i), Access.valueOf(reply.get(i).toString().toUpperCase()));
+        result.put(
+            chunk.get(i),
+            Access.valueOf(reply.get(i).toString().toUpperCase(java.util.Locale.ROOT)));
       }
     }
     return result;
