@@ -1,10 +1,10 @@
 package dev.aicoder.ai.service;
 
+import dev.aicoder.common.Resources;
 import dev.aicoder.protocol.ChatMessage;
 import dev.aicoder.protocol.Keys;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.list.ListCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +20,12 @@ public class ConversationHistory {
   /** The most messages read to build a prompt; the character budget usually stops earlier. */
   public static final int MAX_READ = 200;
 
-  private final ListCommands<String, String> lists;
+  private static final String APPEND_ANSWER = Resources.text("/lua/append-answer.lua");
+
   private final RedisDataSource redis;
 
   ConversationHistory(RedisDataSource redis) {
     this.redis = redis;
-    this.lists = redis.list(String.class);
   }
 
   /**
@@ -59,15 +59,24 @@ public class ConversationHistory {
     }
   }
 
-  /** Appends the assistant's answer and keeps the conversation within its bound. */
+  /**
+   * Appends the assistant's answer and keeps the conversation within its bound, unless the
+   * conversation was deleted while the answer was generated.
+   */
   public void appendAnswer(String conversationId, ChatMessage answer) {
-    String key = Keys.messages(conversationId);
-    lists.rpush(key, answer.toJson());
-    lists.ltrim(key, -ChatMessage.MAX_PER_CONVERSATION, -1);
-    var hashes = redis.hash(String.class);
-    String conversation = Keys.conversation(conversationId);
-    hashes.hset(conversation, "updatedAt", Long.toString(answer.createdAtMs()));
-    // Messages ever appended: with the list's length it gives each message a stable index.
-    hashes.hincrby(conversation, "appended", 1);
+    var stored =
+        redis.execute(
+            "EVAL",
+            APPEND_ANSWER,
+            "3",
+            Keys.deletedConversation(conversationId),
+            Keys.messages(conversationId),
+            Keys.conversation(conversationId),
+            answer.toJson(),
+            Integer.toString(ChatMessage.MAX_PER_CONVERSATION),
+            Long.toString(answer.createdAtMs()));
+    if (stored.toInteger() == 0) {
+      Log.infof("Conversation %s was deleted; its last answer is not stored", conversationId);
+    }
   }
 }

@@ -64,6 +64,24 @@ class TurnServiceTest {
     assertThat(redis.key().ttl(Keys.turn(request.turnId()))).isPositive();
   }
 
+  /** Issue 11: an answer that ends after its conversation was deleted brought it back. */
+  @Test
+  void anAnswerToADeletedConversationIsNotStored() {
+    TurnRequest request = TurnStreams.request("hello #tokens=5");
+    redis.value(String.class).setex(Keys.deletedConversation(request.conversationId()), 60, "1");
+    turns().submit(request);
+    List<Frame.TurnEvent> events = turns().awaitEnd(request.turnId(), WITHIN);
+    assertThat(TurnStreams.last(events, Frame.Done.class)).isNotNull();
+    Awaitility.await()
+        .atMost(WITHIN)
+        .until(
+            () ->
+                redis.stream(String.class).xpending(Keys.REQUESTS, Keys.GROUP).getPendingCount()
+                    == 0);
+    assertThat(redis.key().exists(Keys.messages(request.conversationId()))).isFalse();
+    assertThat(redis.key().exists(Keys.conversation(request.conversationId()))).isFalse();
+  }
+
   @Test
   void theConversationsEarlierMessagesReachTheModelButNotTheTurnsOwn() {
     TurnRequest request = TurnStreams.request("and now? #tokens=2");
