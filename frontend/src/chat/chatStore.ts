@@ -1,10 +1,10 @@
-import { apiJson, files, type ChatMessage, type Conversation } from "../api/client";
-import { getSession, onSessionEnd, sessionSignal } from "../auth/session";
+import { apiJson, type ChatMessage, type Conversation } from "../api/client";
+import { getSession, onSessionEnd } from "../auth/session";
 import { ideStore } from "../ide/ideStore";
 import { createStore } from "../store";
 import { ChatConnection, type ConnectionStatus } from "./ChatConnection";
 import { parseMentions } from "./mentions";
-import type { ServerFrame } from "./protocol";
+import { MAX_CONTEXT_FILES, type ServerFrame } from "./protocol";
 import { emptyState, reduce, track, unfinished, type StreamState } from "./streamReducer";
 
 /** One entry of the message list: a user prompt or an assistant answer. */
@@ -51,7 +51,6 @@ export function resetChat() {
   set(() => initial);
 }
 onSessionEnd(resetChat);
-const MAX_ATTACHED_CHARS = 100_000;
 
 function onFrame(frame: ServerFrame) {
   const known =
@@ -247,28 +246,22 @@ export async function deleteConversation(id: string) {
   await loadConversations();
 }
 
-/** Sends a prompt; @mentioned files are attached (their text goes with the prompt). */
+/**
+ * Sends a prompt. @mentioned files go as references (`context`), each once and at most the
+ * protocol's number: the assistant reads them from the workspace as this user, within its budget.
+ */
 export async function send(text: string) {
-  const signal = sessionSignal();
   let id = chatStore.get().conversationId;
   if (!id) {
     newConversation();
     id = chatStore.get().conversationId!;
   }
   const workspaceId = ideStore.get().workspaceId;
-  const mentions = workspaceId ? parseMentions(text) : [];
-  let attached = "";
-  for (const m of mentions) {
-    try {
-      const file = await files.read(workspaceId!, m.path);
-      if (!file.binary && attached.length + file.text.length < MAX_ATTACHED_CHARS) {
-        attached += `\n\nFile \`${m.path}\`:\n\`\`\`\n${file.text}\n\`\`\``;
-      }
-    } catch {
-      // a mention of a file that does not exist stays plain text
-    }
-  }
-  if (signal.aborted) return; // signed out while the files were read
+  const context = workspaceId
+    ? parseMentions(text)
+        .slice(0, MAX_CONTEXT_FILES)
+        .map((m) => ({ path: m.path, workspaceId }))
+    : [];
   const clientMsgId = crypto.randomUUID();
   set((s) => ({
     ...s,
@@ -281,13 +274,7 @@ export async function send(text: string) {
       ],
     },
   }));
-  connection?.prompt({
-    type: "prompt",
-    conversationId: id,
-    clientMsgId,
-    text: text + attached,
-    context: mentions.map((m) => ({ path: m.path, workspaceId: workspaceId! })),
-  });
+  connection?.prompt({ type: "prompt", conversationId: id, clientMsgId, text, context });
 }
 
 export function cancel(turnId: string) {

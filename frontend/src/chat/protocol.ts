@@ -2,6 +2,9 @@
 
 export const SUBPROTOCOL = "aicoder.v1.json";
 
+/** The most workspace files one prompt may attach (services/protocol Limits.MAX_CONTEXT_FILES). */
+export const MAX_CONTEXT_FILES = 20;
+
 export interface ContextRef {
   path: string;
   workspaceId: string;
