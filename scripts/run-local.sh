@@ -76,7 +76,7 @@ if [[ -z ${AI_CODER_ADMIN_PASSWORD:-} ]]; then
   export AI_CODER_ADMIN_PASSWORD
   shown_password=1
 fi
-# The services' shared credential for internal calls (cache clear and the like).
+# The services' shared credential for internal calls (cache clear, files attached to prompts).
 AI_CODER_INTERNAL_TOKEN=${AI_CODER_INTERNAL_TOKEN:-$(kept_secret "$RUN_DIR/internal-token")}
 export AI_CODER_INTERNAL_TOKEN
 export AI_CODER_WORKSPACE_ROOT=${AI_CODER_WORKSPACE_ROOT:-$PWD/$RUN_DIR/workspaces}

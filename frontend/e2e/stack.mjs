@@ -127,6 +127,8 @@ export async function services({ redisPort } = {}) {
     REDIS_HOST: "127.0.0.1",
     REDIS_PORT: String(redis),
     OTEL_EXPORTER_OTLP_ENDPOINT: "",
+    // The services' shared credential: ai-streaming reads attached files through the gateway.
+    AI_CODER_INTERNAL_TOKEN: `e2e-${randomUUID()}-internal`,
   };
   start("redis", [
     "-cp",
@@ -157,6 +159,7 @@ export async function services({ redisPort } = {}) {
   jar("ai-streaming", ai, {
     AI_CODER_LLM_BASE_URL: `http://127.0.0.1:${model}/v1`,
     AI_CODER_LLM_MODEL: "fake",
+    GATEWAY_URL: `http://127.0.0.1:${gateway}`,
   });
   jar("chat-websocket", chat, {});
   jar("gateway", gateway, {
