@@ -69,6 +69,21 @@ public interface AiConfig {
   @WithDefault("24000")
   int historyBudgetChars();
 
+  /**
+   * Most characters of the workspace files attached to one prompt, all files together ({@code
+   * AI_CODER_CONTEXT_BUDGET}; about 4 per token): files are taken in the order attached, the one
+   * that does not fit is cut with a note, and any after it are named as not attached.
+   */
+  @WithDefault("48000")
+  int contextBudget();
+
+  /**
+   * The gateway, which owns the workspace files attached to prompts and serves them on its internal
+   * context route ({@code GATEWAY_URL}).
+   */
+  @WithDefault("http://localhost:8080")
+  String gatewayUrl();
+
   /** The model endpoint; with no base URL the assistant says no model is configured. */
   Llm llm();
 

@@ -1,7 +1,6 @@
 package dev.aicoder.ai.service;
 
 import dev.aicoder.protocol.ChatMessage;
-import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.TurnRequest;
 import dev.langchain4j.model.openai.internal.chat.AssistantMessage;
 import dev.langchain4j.model.openai.internal.chat.Message;
@@ -10,7 +9,10 @@ import dev.langchain4j.model.openai.internal.chat.UserMessage;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the messages sent to the model: the system prompt, recent history, the user's prompt. */
+/**
+ * Builds the messages sent to the model: the system prompt, recent history, the user's prompt with
+ * its attached files.
+ */
 final class PromptBuilder {
 
   static final String SYSTEM_PROMPT =
@@ -22,7 +24,11 @@ final class PromptBuilder {
 
   private PromptBuilder() {}
 
-  static List<Message> build(TurnRequest request, List<ChatMessage> history) {
+  /**
+   * @param attached the workspace files attached to the prompt, as {@link PromptContext} renders
+   *     them
+   */
+  static List<Message> build(TurnRequest request, List<ChatMessage> history, String attached) {
     List<Message> messages = new ArrayList<>(history.size() + 2);
     messages.add(SystemMessage.from(SYSTEM_PROMPT));
     for (ChatMessage m : history) {
@@ -31,22 +37,7 @@ final class PromptBuilder {
               ? AssistantMessage.from(m.text())
               : UserMessage.from(m.text()));
     }
-    messages.add(UserMessage.from(userText(request)));
+    messages.add(UserMessage.from(request.text() + attached));
     return messages;
-  }
-
-  private static String userText(TurnRequest request) {
-    List<Frame.ContextRef> context = request.context();
-    StringBuilder text = new StringBuilder(request.text());
-    String heading = "\n\nAttached files:";
-    for (Frame.ContextRef ref : context == null ? List.<Frame.ContextRef>of() : context) {
-      // A request may come from an older or buggy sender: an empty entry names no file, skip it.
-      if (ref == null || ref.path() == null || ref.path().isBlank()) {
-        continue;
-      }
-      text.append(heading).append("\n- ").append(ref.path());
-      heading = "";
-    }
-    return text.toString();
   }
 }

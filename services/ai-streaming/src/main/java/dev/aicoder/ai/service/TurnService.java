@@ -49,6 +49,7 @@ public class TurnService {
   private final TurnMetrics metrics;
   private final TurnSpans spans;
   private final TurnRefusals refusals;
+  private final PromptContext context;
   private final ExecutorService workers =
       Executors.newCachedThreadPool(r -> new Thread(r, "turn-worker"));
   private final ScheduledExecutorService timer =
@@ -65,8 +66,10 @@ public class TurnService {
       ConversationHistory history,
       TurnMetrics metrics,
       TurnSpans spans,
-      TurnRefusals refusals) {
+      TurnRefusals refusals,
+      PromptContext context) {
     this.spans = spans;
+    this.context = context;
     this.refusals = refusals;
     this.config = config;
     this.model = model;
@@ -219,8 +222,11 @@ public class TurnService {
     start.get(2).forEach(m -> stored.add(m.toString()));
     var messages =
         PromptBuilder.build(
-            request, ConversationHistory.recent(stored, turnId, config.historyBudgetChars()));
-    metrics.promptBuild(System.nanoTime() - pickedUpNanos); // the round trip above included
+            request,
+            ConversationHistory.recent(stored, turnId, config.historyBudgetChars()),
+            context.render(request));
+    // The round trip above and the attached files' reads included.
+    metrics.promptBuild(System.nanoTime() - pickedUpNanos);
     turn.start(messages);
   }
 

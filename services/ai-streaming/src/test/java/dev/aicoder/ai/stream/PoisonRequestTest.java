@@ -66,7 +66,9 @@ class PoisonRequestTest {
         .anyMatch(
             r ->
                 r.toString()
-                    .contains("null context #tokens=4\\n\\nAttached files:\\n- src/Main.java"));
+                    .contains(
+                        "null context #tokens=4\\n\\nNot attached:\\n- src/Main.java: the"
+                            + " workspace could not be reached"));
     awaitAcknowledged(entryId);
   }
 

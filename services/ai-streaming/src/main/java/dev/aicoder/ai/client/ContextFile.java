@@ -1,0 +1,7 @@
+package dev.aicoder.ai.client;
+
+/**
+ * One workspace file as the gateway's context route answers it: its text (none for a binary file),
+ * cut at the characters asked for when {@code truncated}.
+ */
+public record ContextFile(String path, String text, boolean truncated, boolean binary) {}
