@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(LocalRedisResource.class)
 class WebSocketProxyHeartbeatTest {
 
-  /** Pings every 300 ms, so a browser silent for 0.9 s is gone. */
+  /** Pings every second, so a browser silent for 3 s is gone. */
   public static class QuickHeartbeat implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -33,7 +33,7 @@ class WebSocketProxyHeartbeatTest {
           "aicoder.gateway.ws-proxy-target",
           "http://localhost:" + WebSocketProxyTest.ECHO_PORT,
           "aicoder.gateway.ws-heartbeat",
-          "300ms");
+          "1s");
     }
   }
 
@@ -60,7 +60,7 @@ class WebSocketProxyHeartbeatTest {
               .readLine();
       assertThat(status).startsWith("HTTP/1.1 101");
       await().atMost(Duration.ofSeconds(10)).until(() -> WebSocketProxyTest.opened.contains(query));
-      // It never answers a ping: three heartbeats (0.9 s) later both sides are closed.
+      // It never answers a ping: three heartbeats (3 s) later both sides are closed.
       await().atMost(Duration.ofSeconds(10)).until(() -> WebSocketProxyTest.closed.contains(query));
     }
   }
@@ -69,9 +69,9 @@ class WebSocketProxyHeartbeatTest {
   void aBrowserThatAnswersPingsStays() throws Exception {
     WebSocketProxyTest.Client client = new WebSocketProxyTest.Client();
     var socket = client.open(base, "/ws/chat?access_token=" + Api.adminToken() + "&alive");
-    // Ten heartbeats later it still talks through the proxy (the JDK client answers pings).
+    // Five heartbeats later it still talks through the proxy (the JDK client answers pings).
     await()
-        .pollDelay(Duration.ofSeconds(3))
+        .pollDelay(Duration.ofSeconds(5))
         .atMost(Duration.ofSeconds(10))
         .until(() -> socket.sendText("still", true).thenApply(w -> true).join());
     assertThat(client.messages.poll(10, java.util.concurrent.TimeUnit.SECONDS))
