@@ -98,12 +98,14 @@ for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}
   port=${entry#*:}
   until curl -fs -o /dev/null "http://localhost:$port/q/health/ready"; do
-    pid=$(awk -v n="$name" '$2 == n {print $1}' "$PID_FILE")
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "$name exited during start-up; the end of $LOG_DIR/$name.log:"
-      tail -n 20 "$LOG_DIR/$name.log"
-      exit 1
-    fi
+    # Any process of ours that died (Redis included) ends the start with its log.
+    while read -r pid started_name; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        echo "$started_name exited during start-up; the end of $LOG_DIR/$started_name.log:"
+        tail -n 20 "$LOG_DIR/$started_name.log"
+        exit 1
+      fi
+    done <"$PID_FILE"
     if (($(date +%s) > deadline)); then
       echo "$name was not ready within ${READY_TIMEOUT}s; see $LOG_DIR/$name.log"
       exit 1

@@ -65,7 +65,8 @@ public final class LocalRedis implements AutoCloseable {
   public static LocalRedis startPersistent(int port, Path dataDir) {
     try {
       LocalRedis redis =
-          new LocalRedis(port, Files.createDirectories(dataDir), findExecutable(), true);
+          new LocalRedis(
+              port, Files.createDirectories(dataDir).toAbsolutePath(), findExecutable(), true);
       redis.startProcess();
       return redis;
     } catch (IOException e) {

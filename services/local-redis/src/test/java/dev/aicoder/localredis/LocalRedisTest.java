@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,8 @@ class LocalRedisTest {
   /** Issue 11 row 5: `make run` kept nothing across a restart (persistence was off). */
   @Test
   void aPersistentRedisKeepsItsDataAcrossARestart() throws IOException {
-    Path dir = Files.createTempDirectory("aicoder-redis-test-");
+    // Relative, as `make run` passes it (.run/redis).
+    Path dir = Path.of("target", "redis-" + System.nanoTime());
     int port = LocalRedis.freePort();
     try (LocalRedis redis = LocalRedis.startPersistent(port, dir)) {
       assertEquals("+OK", command(port, "SET aicoder:user:alice kept"));
