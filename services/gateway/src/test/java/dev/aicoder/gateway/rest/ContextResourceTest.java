@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(LocalRedisResource.class)
 class ContextResourceTest {
 
-  private static final String SECRET = "TOP SECRET outside the workspace";
+  private static final String SECRET = HostilePathsTest.SECRET;
 
   @Inject GatewayConfig config;
 
@@ -165,17 +165,7 @@ class ContextResourceTest {
   void everyHostilePathIsRefused() throws IOException {
     Path root = config.workspaceRoot().toAbsolutePath();
     Path folder = root.resolve(workspace);
-    Path outside = Files.createDirectories(root.resolve("outside-" + UUID.randomUUID()));
-    Files.writeString(outside.resolve("secret.txt"), SECRET);
-    Files.writeString(root.resolve("secret.txt"), SECRET);
-    Files.createDirectories(folder.resolve("inner"));
-    Files.createSymbolicLink(folder.resolve("link-out"), outside);
-    Files.createSymbolicLink(folder.resolve("link-secret"), outside.resolve("secret.txt"));
-    Files.createSymbolicLink(folder.resolve("dangling"), outside.resolve("not-yet.txt"));
-    Files.createSymbolicLink(folder.resolve("link-root"), Path.of("/"));
-    Files.createSymbolicLink(folder.resolve("inner/link-up"), Path.of("../../outside-x"));
-    Files.createDirectories(root.resolve("outside-x"));
-    Files.writeString(root.resolve("outside-x/secret.txt"), SECRET);
+    HostilePathsTest.plantTraps(root, folder);
 
     List<String> failures = new ArrayList<>();
     for (String path : HostilePathsTest.corpus()) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(LocalRedisResource.class)
 class HostilePathsTest {
 
-  private static final String SECRET = "TOP SECRET outside the workspace";
+  static final String SECRET = "TOP SECRET outside the workspace";
 
   @Inject GatewayConfig config;
 
@@ -121,17 +121,7 @@ class HostilePathsTest {
     String workspace = Api.newWorkspace(token, Api.newTeam(token));
     Path root = config.workspaceRoot().toAbsolutePath();
     Path folder = root.resolve(workspace);
-    Path outside = Files.createDirectories(root.resolve("outside-" + UUID.randomUUID()));
-    Files.writeString(outside.resolve("secret.txt"), SECRET);
-    Files.writeString(root.resolve("secret.txt"), SECRET);
-    Files.createDirectories(folder.resolve("inner"));
-    Files.createSymbolicLink(folder.resolve("link-out"), outside);
-    Files.createSymbolicLink(folder.resolve("link-secret"), outside.resolve("secret.txt"));
-    Files.createSymbolicLink(folder.resolve("dangling"), outside.resolve("not-yet.txt"));
-    Files.createSymbolicLink(folder.resolve("link-root"), Path.of("/"));
-    Files.createSymbolicLink(folder.resolve("inner/link-up"), Path.of("../../outside-x"));
-    Files.createDirectories(root.resolve("outside-x"));
-    Files.writeString(root.resolve("outside-x/secret.txt"), SECRET);
+    Path outside = plantTraps(root, folder);
     List<Path> before = listing(root);
 
     String base = "/api/workspaces/" + workspace;
@@ -195,6 +185,25 @@ class HostilePathsTest {
     } else if (response.asString().contains(SECRET)) {
       failures.add(route + " " + shown + " leaked the secret");
     }
+  }
+
+  /**
+   * Secrets beside the workspace, and links in it that point at them, out, up and to "/"; returns
+   * the folder of the secret the links point at.
+   */
+  static Path plantTraps(Path root, Path folder) throws IOException {
+    Path outside = Files.createDirectories(root.resolve("outside-" + UUID.randomUUID()));
+    Files.writeString(outside.resolve("secret.txt"), SECRET);
+    Files.writeString(root.resolve("secret.txt"), SECRET);
+    Files.createDirectories(folder.resolve("inner"));
+    Files.createSymbolicLink(folder.resolve("link-out"), outside);
+    Files.createSymbolicLink(folder.resolve("link-secret"), outside.resolve("secret.txt"));
+    Files.createSymbolicLink(folder.resolve("dangling"), outside.resolve("not-yet.txt"));
+    Files.createSymbolicLink(folder.resolve("link-root"), Path.of("/"));
+    Files.createSymbolicLink(folder.resolve("inner/link-up"), Path.of("../../outside-x"));
+    Files.createDirectories(root.resolve("outside-x"));
+    Files.writeString(root.resolve("outside-x/secret.txt"), SECRET);
+    return outside;
   }
 
   /**
