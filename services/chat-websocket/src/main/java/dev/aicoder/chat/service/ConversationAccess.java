@@ -129,7 +129,8 @@ public class ConversationAccess {
     if (followed) {
       tailer.drop(session, conversationId);
     }
-    if (watched || followed) {
+    if ((watched || followed)
+        && !(access == Access.DELETED && deletedBy(session, conversationId))) {
       session.send(
           access == Access.DELETED
               ? Frame.Error.frame(
@@ -138,6 +139,13 @@ public class ConversationAccess {
                   ErrorCode.FORBIDDEN,
                   "Conversation " + conversationId + " is no longer shared with you."));
     }
+  }
+
+  /** Whether the session's own user deleted the conversation: nothing to tell them then. */
+  private boolean deletedBy(Session session, String conversationId) {
+    return session
+        .userId()
+        .equals(redis.value(String.class).get(Keys.deletedConversation(conversationId)));
   }
 
   /** The access of each watch, in as few round trips as the chunking allows. */
