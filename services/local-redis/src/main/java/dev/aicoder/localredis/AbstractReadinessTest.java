@@ -3,6 +3,7 @@ package dev.aicoder.localredis;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -41,6 +42,20 @@ public abstract class AbstractReadinessTest {
         .then()
         .statusCode(200)
         .body(containsString("application=\"" + app + "\""));
+  }
+
+  /**
+   * Five readiness checks in a row are UP, each within {@code withinMs}: one queued behind a
+   * service's blocking stream read would take that read's block time.
+   */
+  protected static void assertReadyAtOnce(long withinMs) {
+    awaitReady(200, "UP");
+    for (int i = 0; i < 5; i++) {
+      long start = System.nanoTime();
+      given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMs < withinMs, "readiness check " + i + " took " + tookMs + " ms");
+    }
   }
 
   private static void awaitReady(int status, String state) {
