@@ -21,6 +21,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,6 +52,10 @@ public class RequestConsumer {
   private final ScheduledExecutorService ticks =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "requests-upkeep"));
   private volatile boolean running;
+
+  /** Free slots the reader holds while it reads: still free, for what this worker advertises. */
+  private volatile int readerHolds;
+
   private Thread readLoop;
 
   RequestConsumer(
@@ -78,8 +83,8 @@ public class RequestConsumer {
     readLoop = new Thread(this::readLoop, "requests-reader");
     readLoop.setDaemon(true);
     readLoop.start();
-    long claimEvery = Math.max(200, config.claimIdle().toMillis() / 3);
-    ticks.scheduleWithFixedDelay(this::upkeep, claimEvery, claimEvery, TimeUnit.MILLISECONDS);
+    long upkeepEvery = claimEvery().toMillis();
+    ticks.scheduleWithFixedDelay(this::upkeep, upkeepEvery, upkeepEvery, TimeUnit.MILLISECONDS);
     ticks.scheduleWithFixedDelay(this::checkCancels, 50, 50, TimeUnit.MILLISECONDS);
     Log.infof(
         "Consumer %s reads %s with up to %d concurrent turns",
@@ -96,26 +101,46 @@ public class RequestConsumer {
     }
   }
 
+  /**
+   * Takes requests only for slots it already holds: a request read with no slot free would sit in
+   * this instance's pending list un-started, and another worker would claim it after claimIdle and
+   * run it too. Claims of dead workers' requests happen here as well, for the same slots, so a read
+   * blocking with every free slot never starves them.
+   */
   private void readLoop() {
     long backoffMs = 100;
+    long nextClaim = System.nanoTime();
+    long claimEvery = claimEvery().toNanos();
     while (running) {
+      int held = 0;
       try {
-        // Wait for a free slot without holding it: a slot held across the blocking read would
-        // keep the claims of dead workers' requests waiting for as long as the read blocks.
-        slots.acquire();
-        slots.release();
+        if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+          continue; // every slot busy; look at running again
+        }
+        held = 1 + slots.drainPermits();
+        readerHolds = held;
         ensureGroup();
-        List<StreamMessage<String, String, String>> entries =
-            reader.xreadgroup(
-                Keys.GROUP,
-                consumer,
-                Keys.REQUESTS,
-                ">",
-                new XReadGroupArgs()
-                    .count(Math.max(1, slots.availablePermits()))
-                    .block(config.readBlock()));
-        for (StreamMessage<String, String, String> entry : entries) {
-          slots.acquireUninterruptibly();
+        List<StreamMessage<String, String, String>> claimed = List.of();
+        if (System.nanoTime() - nextClaim >= 0) {
+          claimed = claim(held);
+          nextClaim = System.nanoTime() + claimEvery;
+        }
+        List<StreamMessage<String, String, String>> read =
+            claimed.isEmpty()
+                ? reader.xreadgroup(
+                    Keys.GROUP,
+                    consumer,
+                    Keys.REQUESTS,
+                    ">",
+                    new XReadGroupArgs().count(held).block(config.readBlock()))
+                : List.of();
+        for (StreamMessage<String, String, String> entry : claimed) {
+          held--;
+          Log.infof("Claimed request %s from a worker that stopped answering", entry.id());
+          dispatch(entry, true);
+        }
+        for (StreamMessage<String, String, String> entry : read) {
+          held--;
           dispatch(entry, false);
         }
         backoffMs = 100;
@@ -131,8 +156,29 @@ public class RequestConsumer {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
           backoffMs = Math.min(backoffMs * 2, 5000);
         }
+      } finally {
+        readerHolds = 0;
+        slots.release(held);
       }
     }
+  }
+
+  private String claimCursor = "0-0";
+
+  /**
+   * Claims up to {@code count} requests idle past claimIdle, walking the pending list from where
+   * the last claim stopped, so fresh entries at its head never hide a dead worker's further on.
+   */
+  private List<StreamMessage<String, String, String>> claim(int count) {
+    ClaimedMessages<String, String, String> claimed =
+        streams.xautoclaim(
+            Keys.REQUESTS, Keys.GROUP, consumer, config.claimIdle(), claimCursor, count);
+    claimCursor = claimed.getId() == null ? "0-0" : claimed.getId();
+    return claimed.getMessages();
+  }
+
+  private Duration claimEvery() {
+    return Duration.ofMillis(Math.max(200, config.claimIdle().toMillis() / 3));
   }
 
   private volatile boolean groupReady;
@@ -219,7 +265,7 @@ public class RequestConsumer {
     return pending.isEmpty() ? 1 : pending.get(0).getDeliveryCount();
   }
 
-  /** Keeps own requests fresh, claims dead workers' requests, and advertises free slots. */
+  /** Keeps own requests fresh, and advertises free slots. */
   private void upkeep() {
     try {
       Set<String> mine = turns.inFlightEntryIds();
@@ -228,27 +274,16 @@ public class RequestConsumer {
             Keys.REQUESTS,
             Keys.GROUP,
             consumer,
-            java.time.Duration.ZERO,
+            Duration.ZERO,
             new XClaimArgs().justId(),
             mine.toArray(String[]::new));
-      }
-      ensureGroup();
-      while (running && slots.tryAcquire()) {
-        ClaimedMessages<String, String, String> claimed =
-            streams.xautoclaim(Keys.REQUESTS, Keys.GROUP, consumer, config.claimIdle(), "0-0", 1);
-        List<StreamMessage<String, String, String>> messages = claimed.getMessages();
-        if (messages.isEmpty()) {
-          slots.release();
-          break;
-        }
-        StreamMessage<String, String, String> m = messages.get(0);
-        Log.infof("Claimed request %s from a worker that stopped answering", m.id());
-        dispatch(m, true);
       }
       redis
           .hash(String.class)
           .hset(
-              Keys.WORKERS, consumer, slots.availablePermits() + ":" + System.currentTimeMillis());
+              Keys.WORKERS,
+              consumer,
+              (slots.availablePermits() + readerHolds) + ":" + System.currentTimeMillis());
     } catch (RuntimeException e) {
       forgetGroupIfGone(e);
       Log.debugf("Upkeep failed: %s", e.getMessage());
