@@ -29,7 +29,8 @@ export REDIS_PORT=6395
 # conversation; the default heartbeat (20 s: a connection silent for 60 s is closed).
 export MAX_CONNECTIONS=$((CONNECTIONS + 1000)) AI_CODER_MAX_CONNECTIONS_PER_USER=${PER_USER:-20}
 export AICODER_PROMPTS_PER_MINUTE=1000 AICODER_HEARTBEAT=${HEARTBEAT:-20s}
-java -Xmx1g -Dquarkus.http.port=8580 \
+# The heap is committed and touched up front: RSS growth is then memory outside the heap.
+java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dquarkus.http.port=8580 \
   -jar benchmarks/connections/target/server/quarkus-run.jar >"$LOGS/chat-websocket.log" 2>&1 & pids+=($!)
 server=$!
 for _ in $(seq 1 120); do curl -fs -o /dev/null "http://127.0.0.1:8580/q/health/ready" && break; sleep 0.5; done
