@@ -1,7 +1,8 @@
 -- Accepts a prompt in one round trip, atomically: ownership, dedupe, rate limit, store, queue.
 -- KEYS: 1 conversation hash, 2 clientMsgId key, 3 rate-limit key, 4 messages list,
 --       5 user's conversations zset, 6 request stream, 7 workers hash,
---       8 turn owner key ("<userId> <conversationId>"), 9 the conversation's tombstone
+--       8 turn owner key ("<userId> <conversationId>"), 9 the conversation's tombstone,
+--       10 the turn's event stream, 11 the conversation's turn announcements
 -- ARGV: 1 userId, 2 turnId, 3 dedupe TTL (s), 4 prompts per window, 5 now (ms),
 --       6 user message JSON, 7 request JSON, 8 max messages, 9 max requests, 10 conversationId
 -- Returns {"deleted"} | {"forbidden"} | {"existing", turnId} | {"limited"}
@@ -30,6 +31,13 @@ if count > tonumber(ARGV[4]) then
 end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 redis.call('SET', KEYS[8], ARGV[1] .. ' ' .. ARGV[10], 'EX', 86400)
+-- The turn's stream exists (empty) from now on, as long as its owner record: a stream that is gone
+-- is a turn that expired, not one still queued. The group only serves to create it empty.
+redis.call('XGROUP', 'CREATE', KEYS[10], 'created', '$', 'MKSTREAM')
+redis.call('EXPIRE', KEYS[10], 86400)
+-- Every instance with viewers of this conversation reads its announcements and follows the turn.
+redis.call('XADD', KEYS[11], 'MAXLEN', '~', 100, '*', 'turn', ARGV[2], 'author', ARGV[1])
+redis.call('EXPIRE', KEYS[11], 86400)
 redis.call('RPUSH', KEYS[4], ARGV[6])
 -- Messages ever appended: with the list's length it gives each message a stable index for paging.
 redis.call('HINCRBY', KEYS[1], 'appended', 1)

@@ -67,6 +67,16 @@ final class ServiceProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  /** Sends SIGTERM, as Kubernetes does to a pod it stops, without waiting for the exit. */
+  void sigterm() {
+    process.destroy();
+  }
+
+  /** Whether the process exited within the timeout. */
+  boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy();

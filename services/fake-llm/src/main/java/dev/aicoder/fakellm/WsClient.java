@@ -76,6 +76,21 @@ public final class WsClient implements AutoCloseable {
     return frame;
   }
 
+  /** The next frame, or null once the server closed the connection and every frame was read. */
+  public Frame nextOrClose() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Frame frame = frames.poll(50, TimeUnit.MILLISECONDS);
+      if (frame != null) {
+        return frame;
+      }
+      if (closeCode.isDone() && frames.isEmpty()) {
+        return null;
+      }
+    }
+    throw new AssertionError("no frame and no close within 10 s");
+  }
+
   /** The next frame of the given type, skipping others. */
   public <T extends Frame> T next(Class<T> type) throws InterruptedException {
     while (true) {

@@ -29,6 +29,15 @@ public final class Keys {
   }
 
   /**
+   * Stream of a conversation's new turns (field {@code turn}: its id, {@code author}: who prompted),
+   * bounded and expiring: every chat-websocket instance with viewers of the conversation reads it,
+   * so a turn accepted on one instance reaches viewers on all of them.
+   */
+  public static String conversationTurns(String conversationId) {
+    return "aicoder:conv:" + conversationId + ":turns";
+  }
+
+  /**
    * Marks a turn cancelled (with a TTL): the worker running it polls for it, and a worker that
    * picks it up or reclaims it later sees it too.
    */

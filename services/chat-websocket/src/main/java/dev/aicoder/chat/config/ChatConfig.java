@@ -64,4 +64,12 @@ public interface ChatConfig {
   /** How long a clientMsgId keeps mapping to its turn, for retried prompts. */
   @WithDefault("24h")
   Duration dedupeWindow();
+
+  /**
+   * On SIGTERM, how long the instance keeps serving its connections while it reports not ready (so
+   * the load balancer stops sending new ones) before it closes them with 1012, for their clients to
+   * reconnect to another instance and resume. Keep it below the pod's termination grace period.
+   */
+  @WithDefault("5s")
+  Duration drainDelay();
 }

@@ -66,6 +66,7 @@ public class ChatEndpoint {
     switch (sessions.admit(session)) {
       case INSTANCE_FULL ->
           session.close(1013, "this instance is at its connection limit; try again later");
+      case DRAINING -> session.close(1012, "service restart: reconnect");
       case USER_FULL ->
           session.close(
               1013,
@@ -165,7 +166,7 @@ public class ChatEndpoint {
     if (frame instanceof Frame.Join join) {
       chat.join(session, join.conversationId());
     } else if (frame instanceof Frame.Prompt prompt) {
-      session.send(chat.prompt(session, prompt));
+      chat.prompt(session, prompt); // sends accepted itself, before any event of the turn
     } else if (frame instanceof Frame.Resume resume) {
       metrics.counter("aicoder.ws.resumes").increment();
       chat.resume(session, resume);

@@ -1,5 +1,6 @@
 package dev.aicoder.chat.health;
 
+import dev.aicoder.chat.service.Sessions;
 import dev.aicoder.common.RedisPing;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.health.api.AsyncHealthCheck;
@@ -9,21 +10,32 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while Redis answers on the shared pool ({@link RedisPing}); Quarkus's own check is off, as
- * it would wait behind the tailer's blocking XREAD.
+ * Ready while Redis answers and the instance is not draining for a shutdown on the shared pool
+ * ({@link RedisPing}); Quarkus's own check is off, as it would wait behind the tailer's blocking
+ * XREAD.
  */
 @Readiness
 @ApplicationScoped
 public class RedisReadiness implements AsyncHealthCheck {
 
   private final ReactiveRedisDataSource redis;
+  private final Sessions sessions;
 
-  RedisReadiness(ReactiveRedisDataSource redis) {
+  RedisReadiness(ReactiveRedisDataSource redis, Sessions sessions) {
     this.redis = redis;
+    this.sessions = sessions;
   }
 
   @Override
   public Uni<HealthCheckResponse> call() {
+    if (sessions.draining()) {
+      return Uni.createFrom()
+          .item(
+              HealthCheckResponse.named("draining")
+                  .down()
+                  .withData("reason", "shutting down")
+                  .build());
+    }
     return RedisPing.check(redis);
   }
 }

@@ -18,6 +18,7 @@ import io.opentelemetry.context.Scope;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
 import java.util.UUID;
 
 /**
@@ -84,19 +85,48 @@ public class ChatService {
    */
   public void join(Session session, String conversationId) {
     switch (access.of(session.userId(), conversationId)) {
-      case OWNER, MEMBER, NEW -> viewers.join(session, conversationId);
+      case OWNER, MEMBER, NEW -> watch(session, conversationId);
       case DELETED -> throw deleted(conversationId);
       case NONE -> throw forbidden();
     }
   }
 
-  /** Accepts a prompt; a repeated clientMsgId answers with the turn it already made. */
+  /** Makes the session a viewer; this instance then learns of every new turn of it. */
+  private void watch(Session session, String conversationId) {
+    viewers.join(session, conversationId);
+    tailer.watch(conversationId);
+  }
+
+  /**
+   * A turn of a watched conversation accepted by another instance (or announced before this one
+   * followed it): its viewers here are checked as the accepting instance checks its own, then get
+   * it live.
+   */
+  void announced(@ObservesAsync TurnTailer.TurnAnnounced turn) {
+    if (!viewers.of(turn.conversationId()).isEmpty()) {
+      access.recheckViewers(turn.conversationId(), turn.authorId());
+      tailer.follow(turn.turnId(), turn.conversationId());
+    }
+  }
+
+  /**
+   * Accepts a prompt and sends {@code accepted}, then follows its turn, so no event of it can reach
+   * the client first. A repeated clientMsgId answers with the turn it already made and replays that
+   * turn to this client (a retry, perhaps on another instance, must not miss it).
+   */
   public Frame.Accepted prompt(Session session, Frame.Prompt prompt) {
     Span span = tracer.spanBuilder("chat prompt").setSpanKind(SpanKind.PRODUCER).startSpan();
     Timer.Sample sample = Timer.start();
     try (Scope ignored = span.makeCurrent()) {
-      Frame.Accepted accepted = accept(session, prompt);
+      Accepted outcome = accept(session, prompt);
+      Frame.Accepted accepted = outcome.frame();
       span.setAttribute("aicoder.turn.id", accepted.turnId());
+      session.send(accepted);
+      if (outcome.existing()) {
+        replay(session, accepted.turnId(), accepted.conversationId(), 0);
+      } else {
+        tailer.follow(accepted.turnId(), accepted.conversationId());
+      }
       return accepted;
     } finally {
       sample.stop(promptTimer);
@@ -104,7 +134,9 @@ public class ChatService {
     }
   }
 
-  private Frame.Accepted accept(Session session, Frame.Prompt prompt) {
+  private record Accepted(Frame.Accepted frame, boolean existing) {}
+
+  private Accepted accept(Session session, Frame.Prompt prompt) {
     String turnId = UUID.randomUUID().toString();
     long now = System.currentTimeMillis();
     String conversationId = prompt.conversationId();
@@ -123,7 +155,7 @@ public class ChatService {
         redis.execute(
             "EVAL",
             ACCEPT_PROMPT,
-            "9",
+            "11",
             Keys.conversation(conversationId),
             Keys.clientMessage(conversationId, prompt.clientMsgId()),
             Keys.promptRate(session.userId(), now / 60_000),
@@ -133,6 +165,8 @@ public class ChatService {
             Keys.WORKERS,
             Keys.turnOwner(turnId),
             Keys.deletedConversation(conversationId),
+            Keys.turn(turnId),
+            Keys.conversationTurns(conversationId),
             session.userId(),
             turnId,
             Long.toString(config.dedupeWindow().toSeconds()),
@@ -147,9 +181,11 @@ public class ChatService {
       case "deleted" -> throw deleted(conversationId);
       case "forbidden" -> throw forbidden();
       case "existing" -> {
-        viewers.join(session, conversationId);
-        return new Frame.Accepted(
-            prompt.clientMsgId(), result.get(1).toString(), conversationId, false);
+        watch(session, conversationId);
+        return new Accepted(
+            new Frame.Accepted(
+                prompt.clientMsgId(), result.get(1).toString(), conversationId, false),
+            true);
       }
       case "limited" ->
           throw new Refused(
@@ -159,12 +195,12 @@ public class ChatService {
                   + " a minute. Wait a moment and try again.");
       default -> {
         // Only now: the script checked the owner, and a refused prompt must not make a viewer.
-        viewers.join(session, conversationId);
+        watch(session, conversationId);
         // Before the turn is followed: others who joined before the claim, or lost access since.
         access.recheckViewers(conversationId, session.userId());
-        tailer.follow(turnId, conversationId);
         boolean queued = !"1".equals(result.get(1).toString());
-        return new Frame.Accepted(prompt.clientMsgId(), turnId, conversationId, queued);
+        return new Accepted(
+            new Frame.Accepted(prompt.clientMsgId(), turnId, conversationId, queued), false);
       }
     }
   }
@@ -180,12 +216,22 @@ public class ChatService {
     }
     String conversationId = owner[1];
     switch (access.of(session.userId(), conversationId)) {
-      case OWNER, MEMBER -> {
-        session.resumed().add(conversationId);
-        tailer.resume(session, resume.turnId(), conversationId, resume.lastSeq());
-      }
+      case OWNER, MEMBER -> replay(session, resume.turnId(), conversationId, resume.lastSeq());
       case DELETED -> throw deleted(conversationId);
       default -> throw notYours();
+    }
+  }
+
+  /** Replays a turn after {@code lastSeq}, then its live tail; says so if it expired. */
+  private void replay(Session session, String turnId, String conversationId, long lastSeq) {
+    session.resumed().add(conversationId);
+    if (!tailer.resume(session, turnId, conversationId, lastSeq)) {
+      session.send(
+          new Frame.Error(
+              turnId,
+              0,
+              ErrorCode.NOT_FOUND,
+              "This answer is no longer kept for replay; reload the conversation to see it."));
     }
   }
 

@@ -5,6 +5,7 @@ import dev.aicoder.chat.config.ChatConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The open connections of this instance: admission under {@code MAX_CONNECTIONS}, lookup by
@@ -32,6 +34,7 @@ public class Sessions {
   private final Map<String, Session> byConnection = new ConcurrentHashMap<>();
   private final Map<String, Integer> perUser = new HashMap<>(); // guarded by this
   private final Counter dead;
+  private volatile boolean draining;
   private final ScheduledExecutorService heartbeat =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "ws-heartbeat"));
 
@@ -65,6 +68,35 @@ public class Sessions {
     heartbeat.scheduleWithFixedDelay(this::checkAccess, recheck, recheck, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Drains on SIGTERM, before the HTTP server stops (Quarkus's shutdown delay phase): not ready, no
+   * new connections, and the turns keep streaming; after the drain delay every connection is closed
+   * with 1012 so its client reconnects elsewhere and resumes its turns there.
+   */
+  void drain(@Observes ShutdownDelayInitiatedEvent event) {
+    draining = true;
+    Log.infof(
+        "Shutting down: %d connections are closed in %d ms",
+        byConnection.size(), config.drainDelay().toMillis());
+    long deadline = System.nanoTime() + config.drainDelay().toNanos();
+    while (System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Math.min(deadline - System.nanoTime(), 100_000_000L));
+    }
+    for (Session session : List.copyOf(byConnection.values())) {
+      session.close(1012, "service restart: reconnect");
+    }
+    // The close frames go out on the event loops; give them a moment before the server stops.
+    long closed = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (byConnection.values().stream().anyMatch(Session::isOpen) && System.nanoTime() < closed) {
+      LockSupport.parkNanos(10_000_000L);
+    }
+  }
+
+  /** Whether the instance is shutting down: it takes no new connections and is not ready. */
+  public boolean draining() {
+    return draining;
+  }
+
   void stop(@Observes ShutdownEvent event) {
     heartbeat.shutdownNow();
   }
@@ -73,11 +105,15 @@ public class Sessions {
   public enum Admission {
     ADMITTED,
     INSTANCE_FULL,
-    USER_FULL
+    USER_FULL,
+    DRAINING
   }
 
   /** Admits a session unless the instance, or its user's share of it, is full. */
   public synchronized Admission admit(Session session) {
+    if (draining) {
+      return Admission.DRAINING;
+    }
     if (byConnection.size() >= config.maxConnections()) {
       return Admission.INSTANCE_FULL;
     }

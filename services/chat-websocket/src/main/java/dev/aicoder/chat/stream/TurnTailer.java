@@ -16,9 +16,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +34,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Follows every live turn stream this instance's clients care about with one thread and one
  * blocking {@code XREAD} over all of them, and hands each event to the turn's viewers.
+ *
+ * <p>The same read takes the turn announcements ({@link Keys#conversationTurns}) of every
+ * conversation watched here, so a turn accepted by another instance reaches viewers here too: each
+ * instance reads only the announcements of conversations it has viewers of.
  *
  * <p>New work (a turn to follow, a resume to replay) is queued and the blocking read is woken by an
  * entry in this instance's wake stream, so a new turn never waits for the read timeout. Resumes are
@@ -47,7 +54,22 @@ public class TurnTailer {
   private final DistributionSummary batchSize;
   private final String wakeKey = "aicoder:chat:wake:" + UUID.randomUUID();
   private final ConcurrentLinkedQueue<Runnable> work = new ConcurrentLinkedQueue<>();
-  private final Map<String, Tail> tails = new HashMap<>();
+  private final Map<String, Tail> tails = new ConcurrentHashMap<>(); // changed on its thread only
+
+  /** Conversations with viewers here, and how far their announcements were read. */
+  private final Map<String, String> announcements = new ConcurrentHashMap<>();
+
+  /** Turns that ended lately (tailer thread only): a late announcement of one is not followed. */
+  private final Set<String> ended =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > 10_000;
+            }
+          });
+
+  private final Event<TurnAnnounced> announced;
   private volatile boolean running;
   // Not "$": an entry added between two reads would be missed, and its work would wait a whole
   // block.
@@ -71,13 +93,21 @@ public class TurnTailer {
     }
   }
 
+  /**
+   * A turn of a conversation watched here, announced by whichever instance accepted it; who
+   * observes it checks the viewers' access and then {@link #follow}s it.
+   */
+  public record TurnAnnounced(String turnId, String conversationId, String authorId) {}
+
   TurnTailer(
       @RedisClientName("tailer") RedisDataSource tailer,
       RedisDataSource redis,
       ReactiveRedisDataSource reactive,
       Viewers viewers,
       ChatConfig config,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      Event<TurnAnnounced> announced) {
+    this.announced = announced;
     this.batchSize =
         DistributionSummary.builder("aicoder.ws.batch.size")
             .description("Events of one turn read and forwarded together")
@@ -102,16 +132,59 @@ public class TurnTailer {
 
   /** Follows a new turn of a conversation; its viewers get every event. */
   public void follow(String turnId, String conversationId) {
-    submit(() -> tails.putIfAbsent(turnId, new Tail(conversationId, true, "0-0")));
+    submit(
+        () -> {
+          if (!ended.contains(turnId)) {
+            tails.putIfAbsent(turnId, new Tail(conversationId, true, "0-0"));
+          }
+        });
+  }
+
+  /**
+   * Reads the turn announcements of a conversation from now on, unless this instance already does.
+   * Called after a viewer joined, so a turn announced once the join is done is never missed.
+   */
+  public void watch(String conversationId) {
+    boolean[] added = {false};
+    // Atomic with the removal in dropUnwatched: a join never finds a watch that is being dropped.
+    announcements.computeIfAbsent(
+        conversationId,
+        c -> {
+          added[0] = true;
+          Response last =
+              redis.execute("XREVRANGE", Keys.conversationTurns(c), "+", "-", "COUNT", "1");
+          return last.size() == 0 ? "0-0" : last.get(0).get(0).toString();
+        });
+    if (added[0]) {
+      submit(() -> {}); // the blocking read in progress does not include it yet
+    }
+  }
+
+  /** Whether this instance follows the turn's stream. */
+  public boolean follows(String turnId) {
+    return tails.containsKey(turnId);
+  }
+
+  /** Whether this instance reads the conversation's turn announcements. */
+  public boolean watches(String conversationId) {
+    return announcements.containsKey(conversationId);
   }
 
   /**
    * Replays a turn of a conversation after {@code lastSeq} to one session, then keeps it on the
-   * live tail.
+   * live tail. The replay is read here, on the caller's thread, so a long or slow one never holds
+   * up live events; the tailer thread then hands it over and closes any gap to the live tail.
+   *
+   * @return false, with nothing followed, if the turn's stream is gone (it expired)
    */
-  public void resume(Session session, String turnId, String conversationId, long lastSeq) {
-    // On the tailer thread, so no live event slips in between resetting and replaying.
-    submit(() -> replay(session, turnId, conversationId, lastSeq));
+  public boolean resume(Session session, String turnId, String conversationId, long lastSeq) {
+    String key = Keys.turn(turnId);
+    Response entries = redis.execute("XRANGE", key, "(" + Keys.entryId(lastSeq), "+");
+    if (entries.size() == 0 && !redis.key().exists(key)) {
+      return false;
+    }
+    submit(() -> attach(session, turnId, conversationId, lastSeq, entries));
+    return true;
   }
 
   /** Stops the turns of a conversation that a session resumed reaching it (it lost access). */
@@ -162,9 +235,13 @@ public class TurnTailer {
             "STREAMS",
             wakeKey));
     List<String> turnIds = new ArrayList<>(tails.keySet());
+    Map<String, String> watched = new HashMap<>();
+    announcements.forEach((c, from) -> watched.put(Keys.conversationTurns(c), c));
     turnIds.forEach(id -> args.add(Keys.turn(id)));
+    args.addAll(watched.keySet());
     args.add(wakeId);
     turnIds.forEach(id -> args.add(tails.get(id).lastId));
+    watched.values().forEach(c -> args.add(announcements.getOrDefault(c, "0-0")));
     Response response = tailer.execute("XREAD", args.toArray(String[]::new));
     if (response == null) {
       return;
@@ -174,6 +251,10 @@ public class TurnTailer {
       Response entries = stream.get(1);
       if (key.equals(wakeKey)) {
         wakeId = entries.get(entries.size() - 1).get(0).toString();
+        continue;
+      }
+      if (watched.containsKey(key)) {
+        announce(watched.get(key), entries);
         continue;
       }
       String turnId = key.substring(Keys.turn("").length());
@@ -187,10 +268,28 @@ public class TurnTailer {
           dispatch(tail, event, json);
           if (event.isFinal()) {
             tails.remove(turnId);
+            ended.add(turnId);
           }
         }
       }
     }
+  }
+
+  /** Announces each new turn of a watched conversation that this instance does not follow yet. */
+  private void announce(String conversationId, Response entries) {
+    for (Response entry : entries) {
+      Response fields = entry.get(1);
+      Map<String, String> values = new HashMap<>();
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        values.put(fields.get(i).toString(), fields.get(i + 1).toString());
+      }
+      String turnId = values.get("turn");
+      if (turnId != null && !tails.containsKey(turnId) && !ended.contains(turnId)) {
+        announced.fireAsync(new TurnAnnounced(turnId, conversationId, values.get("author")));
+      }
+    }
+    String last = entries.get(entries.size() - 1).get(0).toString();
+    announcements.computeIfPresent(conversationId, (c, from) -> last);
   }
 
   /**
@@ -204,30 +303,53 @@ public class TurnTailer {
             t ->
                 t.subscribers.isEmpty()
                     && (!t.broadcast || viewers.of(t.conversationId).isEmpty()));
+    for (String conversationId : List.copyOf(announcements.keySet())) {
+      announcements.computeIfPresent(
+          conversationId, (c, from) -> viewers.of(c).isEmpty() ? null : from);
+    }
   }
 
-  private void replay(Session session, String turnId, String conversationId, long lastSeq) {
+  /**
+   * On the tailer thread: delivers a replay read elsewhere, then what the live tail read past it
+   * meanwhile, then subscribes the session to the tail (unless the turn ended).
+   */
+  private void attach(
+      Session session, String turnId, String conversationId, long lastSeq, Response entries) {
     session.seen(turnId, lastSeq);
-    Response entries = redis.execute("XRANGE", Keys.turn(turnId), "(" + Keys.entryId(lastSeq), "+");
     String lastId = Keys.entryId(lastSeq);
-    boolean ended = false;
+    if (deliver(session, entries)) {
+      return;
+    }
+    if (entries.size() > 0) {
+      lastId = entries.get(entries.size() - 1).get(0).toString();
+    }
+    Tail tail = tails.get(turnId);
+    if (tail == null && ended.contains(turnId)) {
+      // It ended while the replay was read: the rest, its final event included, is in the stream.
+      deliver(session, redis.execute("XRANGE", Keys.turn(turnId), "(" + lastId, "+"));
+      return;
+    }
+    if (tail == null) {
+      tail = new Tail(conversationId, false, lastId);
+      tails.put(turnId, tail);
+    } else if (Keys.seqOf(tail.lastId) > Keys.seqOf(lastId)) {
+      deliver(session, redis.execute("XRANGE", Keys.turn(turnId), "(" + lastId, tail.lastId));
+    }
+    tail.subscribers.add(session);
+  }
+
+  /** Delivers stream entries to one session; true if they held the turn's final event. */
+  private static boolean deliver(Session session, Response entries) {
+    boolean last = false;
     for (Response entry : entries) {
-      lastId = entry.get(0).toString();
       String json = entry.get(1).get(1).toString();
       Frame.TurnEvent event = parse(json);
       if (event != null) {
         session.deliver(event, json);
-        ended = event.isFinal();
+        last = event.isFinal();
       }
     }
-    if (!ended) {
-      // An existing tail keeps its position: its viewers still need what it has not read yet.
-      String from = lastId;
-      tails
-          .computeIfAbsent(turnId, id -> new Tail(conversationId, false, from))
-          .subscribers
-          .add(session);
-    }
+    return last;
   }
 
   private void dispatch(Tail tail, Frame.TurnEvent event, String json) {
@@ -237,7 +359,8 @@ public class TurnTailer {
       }
     }
     for (Session s : tail.subscribers) {
-      if (s.isOpen()) {
+      // A revoke takes the conversation from the session at once; the queued drop may come later.
+      if (s.isOpen() && s.resumed().contains(tail.conversationId)) {
         s.deliver(event, json);
       } else {
         tail.subscribers.remove(s);

@@ -1,0 +1,102 @@
+package dev.aicoder.chat.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aicoder.chat.FakeWorker;
+import dev.aicoder.fakellm.TestTokens;
+import dev.aicoder.fakellm.WsClient;
+import dev.aicoder.localredis.LocalRedisResource;
+import dev.aicoder.protocol.ErrorCode;
+import dev.aicoder.protocol.Frame;
+import dev.aicoder.protocol.FrameCodec;
+import dev.aicoder.protocol.Keys;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What one instance's tailer does with turns it did not accept (announced by another instance) and
+ * with turns that are gone (expired), seen through a real socket and a real Redis.
+ */
+@QuarkusTest
+@QuarkusTestResource(LocalRedisResource.class)
+class TurnTailerTest {
+
+  @TestHTTPResource("/")
+  URI base;
+
+  @Inject RedisDataSource redis;
+  @Inject TurnTailer tailer;
+
+  @BeforeEach
+  void publishSigningKey() {
+    TestTokens.publish("localhost", LocalRedisResource.redis().port());
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static void handled(WsClient client, Frame frame) throws InterruptedException {
+    client.send(frame);
+    client.send(new Frame.Ping(1));
+    assertThat(client.next()).as("what came before the pong").isInstanceOf(Frame.Pong.class);
+  }
+
+  /** What another instance's accept writes: the claim, the empty turn stream, the announcement. */
+  private void acceptedElsewhere(String conversationId, String turnId, String user) {
+    redis.hash(String.class).hset(Keys.conversation(conversationId), "owner", user);
+    redis.value(String.class).set(Keys.turnOwner(turnId), user + " " + conversationId);
+    redis.execute("XGROUP", "CREATE", Keys.turn(turnId), "created", "$", "MKSTREAM");
+    redis.execute(
+        "XADD", Keys.conversationTurns(conversationId), "*", "turn", turnId, "author", user);
+  }
+
+  @Test
+  void aTurnAcceptedByAnotherInstanceReachesTheViewersHere() throws Exception {
+    String conversation = newId();
+    String turnId = newId();
+    try (WsClient viewer = WsClient.connect(base, TestTokens.of("ida"), FrameCodec.JSON)) {
+      handled(viewer, new Frame.Join(conversation));
+      assertThat(tailer.watches(conversation)).isTrue();
+      acceptedElsewhere(conversation, turnId, "ida");
+      new FakeWorker(redis).deltas(turnId, 1, 3);
+      new FakeWorker(redis).write(new Frame.Done(turnId, 4, new Frame.Usage(1, 3)));
+      for (int seq = 1; seq <= 3; seq++) {
+        assertThat(viewer.next(Frame.Delta.class).seq()).isEqualTo(seq);
+      }
+      assertThat(viewer.next()).isEqualTo(new Frame.Done(turnId, 4, new Frame.Usage(1, 3)));
+    }
+    // The last viewer left: the instance stops reading the conversation's announcements.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !tailer.watches(conversation));
+  }
+
+  @Test
+  void resumingAnExpiredTurnSaysSoAndFollowsNothing() throws Exception {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("jon"), FrameCodec.JSON)) {
+      client.send(new Frame.Prompt(newId(), newId(), "hello", null));
+      String turnId = client.next(Frame.Accepted.class).turnId();
+      new FakeWorker(redis).deltas(turnId, 1, 2);
+      new FakeWorker(redis).write(new Frame.Done(turnId, 3, new Frame.Usage(1, 2)));
+      client.next(Frame.Done.class);
+      redis.key().del(Keys.turn(turnId)); // its retention ran out
+
+      client.send(new Frame.Resume(turnId, 1));
+      Frame.Error error = client.next(Frame.Error.class);
+      assertThat(error.turnId()).isEqualTo(turnId);
+      assertThat(error.code()).isEqualTo(ErrorCode.NOT_FOUND);
+      assertThat(error.message()).contains("no longer kept");
+      client.send(new Frame.Ping(2));
+      assertThat(client.next()).as("nothing else came").isInstanceOf(Frame.Pong.class);
+      assertThat(tailer.follows(turnId)).as("a tail left behind").isFalse();
+    }
+  }
+}
