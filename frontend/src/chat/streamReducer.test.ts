@@ -63,6 +63,23 @@ describe("stream reducer", () => {
     expect(failed.turns[T]).toMatchObject({ status: "error", error: { code: "model_timeout" } });
   });
 
+  it("ends an unfinished turn whose resume finds it expired, and leaves a finished one alone", () => {
+    const expired = {
+      type: "error",
+      turnId: T,
+      code: "not_found",
+      message: "no longer kept",
+    } as const;
+    const streaming = run([delta(1, "par"), expired]);
+    expect(streaming.turns[T]).toMatchObject({
+      status: "error",
+      text: "par",
+      error: { code: "not_found" },
+    });
+    const done = run([delta(1, "x"), { type: "done", turnId: T, seq: 2 }, expired]);
+    expect(done.turns[T].status).toBe("done");
+  });
+
   it("ignores frame-level errors and keeps a queued turn queued until it streams", () => {
     let s = run([{ type: "error", code: "rate_limited", message: "slow down" }]);
     expect(s).toBe(emptyState);

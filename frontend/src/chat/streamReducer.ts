@@ -78,9 +78,20 @@ export function reduce(state: StreamState, frame: ServerFrame): StreamState {
     case "cancelled":
     case "restart":
       return applySeq(state, frame.turnId, frame.seq, frame);
-    case "error":
-      if (!frame.turnId || frame.seq === undefined) return state; // a frame-level error
-      return applySeq(state, frame.turnId, frame.seq, frame);
+    case "error": {
+      if (!frame.turnId) return state; // a frame-level error
+      if (frame.seq !== undefined) return applySeq(state, frame.turnId, frame.seq, frame);
+      // Outside the turn's sequence: a resume of an answer that is no longer kept. It ends the
+      // turn (unless it already ended) rather than leaving it streaming forever.
+      const turn = state.turns[frame.turnId];
+      if (!turn || FINAL.has(turn.status)) return state;
+      return put(state, {
+        ...turn,
+        status: "error",
+        gap: false,
+        error: { code: frame.code, message: frame.message },
+      });
+    }
     default:
       return state;
   }
