@@ -28,7 +28,8 @@ import java.util.List;
  * Files inside a workspace folder: listing, versioned reads and writes, folders, moves, deletes.
  * Every path has been checked by {@link WorkspacePaths} before it gets here. Writes go to a
  * temporary file that is synced and renamed over the target, so a crash never leaves half a file; a
- * per-path lock makes the version check and the rename one step for this gateway.
+ * per-path lock ({@link PathLocks}) makes the version check and the rename one step for every
+ * gateway on the volume.
  */
 @ApplicationScoped
 public class WorkspaceFiles {
@@ -41,14 +42,12 @@ public class WorkspaceFiles {
           .thenComparing(FileEntry::name, String.CASE_INSENSITIVE_ORDER)
           .thenComparing(FileEntry::name);
 
-  private final Object[] locks = new Object[256];
   private final FileChangeFeed changes;
+  private final PathLocks locks;
 
-  WorkspaceFiles(FileChangeFeed changes) {
+  WorkspaceFiles(FileChangeFeed changes, PathLocks locks) {
     this.changes = changes;
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new Object();
-    }
+    this.locks = locks;
   }
 
   /** One page of a folder: folders first, then by name; the cursor is the last entry's key. */
@@ -147,51 +146,53 @@ public class WorkspaceFiles {
    * not exist yet; "*": any version). Answers the new version and whether the file was created.
    */
   public WriteResult write(Path root, Path file, byte[] content, String ifMatch) {
-    synchronized (lockOf(file)) {
-      boolean exists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
-      if (exists) {
-        FileVersion current = version(root, file);
-        if (ifMatch == null) {
-          throw new ProblemException(
-                  428,
-                  "precondition-required",
-                  "Precondition Required",
-                  "The file exists: send If-Match with the ETag you read, so no change is lost.")
-              .with("currentEtag", current.etag());
-        }
-        if (!ifMatch.equals("*") && !ifMatch.equals(current.etag())) {
-          throw conflict(root, file, current);
-        }
-      } else if (ifMatch != null && !ifMatch.equals("*")) {
+    return locks.locked(file, () -> writeLocked(root, file, content, ifMatch));
+  }
+
+  private WriteResult writeLocked(Path root, Path file, byte[] content, String ifMatch) {
+    boolean exists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+    if (exists) {
+      FileVersion current = version(root, file);
+      if (ifMatch == null) {
         throw new ProblemException(
-            412,
-            "file-deleted",
-            "Precondition Failed",
-            WorkspacePaths.relative(root, file) + " was deleted since you read it.");
+                428,
+                "precondition-required",
+                "Precondition Required",
+                "The file exists: send If-Match with the ETag you read, so no change is lost.")
+            .with("currentEtag", current.etag());
       }
-      Path temp = file.resolveSibling(TEMP_PREFIX + java.util.UUID.randomUUID());
-      try {
-        Files.createDirectories(file.getParent());
-        try (FileChannel channel =
-            FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
-          while (buffer.hasRemaining()) {
-            channel.write(buffer);
-          }
-          channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        changes.changed(root);
-      } catch (IOException e) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // the write failed already; the temporary file is hidden from listings
-        }
-        throw new UncheckedIOException("Cannot write " + WorkspacePaths.relative(root, file), e);
+      if (!ifMatch.equals("*") && !ifMatch.equals(current.etag())) {
+        throw conflict(root, file, current);
       }
-      return new WriteResult(version(root, file), !exists);
+    } else if (ifMatch != null && !ifMatch.equals("*")) {
+      throw new ProblemException(
+          412,
+          "file-deleted",
+          "Precondition Failed",
+          WorkspacePaths.relative(root, file) + " was deleted since you read it.");
     }
+    Path temp = file.resolveSibling(TEMP_PREFIX + java.util.UUID.randomUUID());
+    try {
+      Files.createDirectories(file.getParent());
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      changes.changed(root);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // the write failed already; the temporary file is hidden from listings
+      }
+      throw new UncheckedIOException("Cannot write " + WorkspacePaths.relative(root, file), e);
+    }
+    return new WriteResult(version(root, file), !exists);
   }
 
   /** The version a write produced. */
@@ -262,19 +263,23 @@ public class WorkspaceFiles {
     if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
       throw notFound(root, from, "file or folder");
     }
-    synchronized (lockOf(to)) {
-      try {
-        Files.createDirectories(to.getParent());
-        if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-          throw exists(root, to);
-        }
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } finally {
-        changes.changed(root);
-      }
-    }
+    // A rename replaces its target silently, so the check that it is free holds the target's lock.
+    locks.locked(
+        to,
+        () -> {
+          try {
+            Files.createDirectories(to.getParent());
+            if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+              throw exists(root, to);
+            }
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            return null;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          } finally {
+            changes.changed(root);
+          }
+        });
   }
 
   private FileEntry entry(Path root, Path child) {
@@ -327,10 +332,6 @@ public class WorkspaceFiles {
         + "-"
         + Long.toHexString(attrs.size())
         + "\"";
-  }
-
-  private Object lockOf(Path path) {
-    return locks[Math.floorMod(path.hashCode(), locks.length)];
   }
 
   private static String encodeCursor(FileEntry last) {
