@@ -30,11 +30,11 @@ export REDIS_PORT=6395
 export MAX_CONNECTIONS=$((CONNECTIONS + 1000)) AI_CODER_MAX_CONNECTIONS_PER_USER=${PER_USER:-20}
 export AICODER_PROMPTS_PER_MINUTE=1000 AICODER_HEARTBEAT=${HEARTBEAT:-20s}
 # The heap is committed and touched up front: RSS growth is then memory outside the heap.
-java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dquarkus.http.port=8580 \
+java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Xlog:gc:file="$LOGS/chat-websocket-gc.log":time -Dquarkus.http.port=8580 \
   -jar benchmarks/connections/target/server/quarkus-run.jar >"$LOGS/chat-websocket.log" 2>&1 & pids+=($!)
 server=$!
 for _ in $(seq 1 120); do curl -fs -o /dev/null "http://127.0.0.1:8580/q/health/ready" && break; sleep 0.5; done
-java -Xmx1g -cp "benchmarks/connections/target/classes:benchmarks/connections/target/lib/*" \
+java -Xmx1g -Xlog:gc:file="$LOGS/client-gc.log":time -cp "benchmarks/connections/target/classes:benchmarks/connections/target/lib/*" \
   -Dport=8580 -Dredis.port=6395 -Dserver.pid="$server" -Dclk.tck="$(getconf CLK_TCK)" \
   -Dconnections="$CONNECTIONS" -Dconversations="$CONVERSATIONS" \
   -Dopen.rate="${OPEN_RATE:-500}" -Dhold.seconds="${HOLD:-70}" \

@@ -26,16 +26,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -89,6 +94,11 @@ public final class ConnectionsBenchmark {
   private final LongAdder errorFrames = new LongAdder();
   private final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
   private final Recorder latency = new Recorder(TimeUnit.MINUTES.toMicros(1), 3);
+  // Worst delivery per second of the window, to tell a steady tail from periodic stalls.
+  private final AtomicLongArray worstPerSecond = new AtomicLongArray(3600);
+  // When each of the server's heartbeat sweeps (a ping to every connection) began to arrive.
+  private final Queue<Long> sweeps = new ConcurrentLinkedQueue<>();
+  private final AtomicLong lastPing = new AtomicLong();
   private volatile String firstProblem;
   private final Map<Integer, CompletableFuture<String>> accepted = new ConcurrentHashMap<>();
 
@@ -378,6 +388,20 @@ public final class ConnectionsBenchmark {
         h.getValueAtPercentile(99) / 1e3,
         h.getValueAtPercentile(99.9) / 1e3,
         h.getMaxValue() / 1e3);
+    StringBuilder worst = new StringBuilder();
+    for (int i = 0; i < measureSeconds; i++) {
+      worst.append(' ').append(worstPerSecond.get(i) / 1000);
+    }
+    System.out.printf(
+        "worst delivery of each second from %s (ms):%s%n",
+        LocalTime.now().minusNanos(System.nanoTime() - windowStart).truncatedTo(ChronoUnit.MILLIS),
+        worst);
+    System.out.printf(
+        "server heartbeat sweeps began at second(s) of the window:%s%n",
+        sweeps.stream()
+            .filter(t -> t >= windowStart && t < windowEnd)
+            .map(t -> String.format(" %.1f", (t - windowStart) / 1e9))
+            .reduce("", String::concat));
     System.out.printf(
         "server CPU: %.2f s in %d s (%.2f cores), %.4f CPU s per 1,000 deliveries;"
             + " benchmark client CPU %.2f s%n",
@@ -455,6 +479,11 @@ public final class ConnectionsBenchmark {
     private void frame(WebSocketFrame frame) {
       if (frame.isPing()) {
         serverPings.increment();
+        long now = System.nanoTime();
+        long last = lastPing.getAndSet(now);
+        if (now - last > TimeUnit.SECONDS.toNanos(5)) {
+          sweeps.add(now);
+        }
       } else if (frame.isText() || frame.isContinuation()) {
         partial.append(frame.textData());
         if (frame.isFinal()) {
@@ -480,7 +509,10 @@ public final class ConnectionsBenchmark {
         deltas.increment();
         if (stamp >= windowStart && stamp < windowEnd) {
           measured.increment();
-          latency.recordValue(Math.max(0, (now - stamp) / 1000));
+          long micros = Math.max(0, (now - stamp) / 1000);
+          latency.recordValue(micros);
+          int second = (int) Math.min(3599, (stamp - windowStart) / 1_000_000_000L);
+          worstPerSecond.accumulateAndGet(second, micros, Math::max);
         }
         return;
       }
