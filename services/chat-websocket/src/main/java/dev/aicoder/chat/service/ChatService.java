@@ -2,6 +2,7 @@ package dev.aicoder.chat.service;
 
 import dev.aicoder.chat.Session;
 import dev.aicoder.chat.config.ChatConfig;
+import dev.aicoder.chat.stream.TurnAnnouncements;
 import dev.aicoder.chat.stream.TurnTailer;
 import dev.aicoder.common.Resources;
 import dev.aicoder.protocol.ChatMessage;
@@ -40,6 +41,7 @@ public class ChatService {
   private final RedisDataSource redis;
   private final Viewers viewers;
   private final TurnTailer tailer;
+  private final TurnAnnouncements announcements;
   private final ConversationAccess access;
   private final ChatConfig config;
 
@@ -50,6 +52,7 @@ public class ChatService {
       RedisDataSource redis,
       Viewers viewers,
       TurnTailer tailer,
+      TurnAnnouncements announcements,
       ConversationAccess access,
       ChatConfig config,
       Tracer tracer,
@@ -63,6 +66,7 @@ public class ChatService {
     this.redis = redis;
     this.viewers = viewers;
     this.tailer = tailer;
+    this.announcements = announcements;
     this.access = access;
     this.config = config;
   }
@@ -94,15 +98,14 @@ public class ChatService {
   /** Makes the session a viewer; this instance then learns of every new turn of it. */
   private void watch(Session session, String conversationId) {
     viewers.join(session, conversationId);
-    tailer.watch(conversationId);
+    announcements.watch(conversationId);
   }
 
   /**
-   * A turn of a watched conversation accepted by another instance (or announced before this one
-   * followed it): its viewers here are checked as the accepting instance checks its own, then get
-   * it live.
+   * A turn of a watched conversation accepted by another instance: its viewers here are checked as
+   * the accepting instance checks its own, then get it live.
    */
-  void announced(@ObservesAsync TurnTailer.TurnAnnounced turn) {
+  void announced(@ObservesAsync TurnAnnouncements.TurnAnnounced turn) {
     if (!viewers.of(turn.conversationId()).isEmpty()) {
       access.recheckViewers(turn.conversationId(), turn.authorId());
       tailer.follow(turn.turnId(), turn.conversationId());
@@ -176,7 +179,8 @@ public class ChatService {
             request.toJson(),
             Integer.toString(ChatMessage.MAX_PER_CONVERSATION),
             Long.toString(MAX_REQUESTS),
-            conversationId);
+            conversationId,
+            TurnAnnouncements.INSTANCE);
     switch (result.get(0).toString()) {
       case "deleted" -> throw deleted(conversationId);
       case "forbidden" -> throw forbidden();

@@ -16,16 +16,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +31,6 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Follows every live turn stream this instance's clients care about with one thread and one
  * blocking {@code XREAD} over all of them, and hands each event to the turn's viewers.
- *
- * <p>The same read takes the turn announcements ({@link Keys#conversationTurns}) of every
- * conversation watched here, so a turn accepted by another instance reaches viewers here too: each
- * instance reads only the announcements of conversations it has viewers of.
  *
  * <p>New work (a turn to follow, a resume to replay) is queued and the blocking read is woken by an
  * entry in this instance's wake stream, so a new turn never waits for the read timeout. Resumes are
@@ -48,18 +41,14 @@ public class TurnTailer {
 
   private final RedisDataSource tailer;
   private final RedisDataSource redis;
-  private final ReactiveRedisDataSource reactive;
   private final Viewers viewers;
   private final ChatConfig config;
   private final DistributionSummary batchSize;
-  private final String wakeKey = "aicoder:chat:wake:" + UUID.randomUUID();
+  private final WakeStream wake;
   private final ConcurrentLinkedQueue<Runnable> work = new ConcurrentLinkedQueue<>();
   private final Map<String, Tail> tails = new ConcurrentHashMap<>(); // changed on its thread only
 
-  /** Conversations with viewers here, and how far their announcements were read. */
-  private final Map<String, String> announcements = new ConcurrentHashMap<>();
-
-  /** Turns that ended lately (tailer thread only): a late announcement of one is not followed. */
+  /** Turns that ended lately (tailer thread only): a late follow of one does not replay it. */
   private final Set<String> ended =
       Collections.newSetFromMap(
           new LinkedHashMap<>() {
@@ -69,11 +58,7 @@ public class TurnTailer {
             }
           });
 
-  private final Event<TurnAnnounced> announced;
   private volatile boolean running;
-  // Not "$": an entry added between two reads would be missed, and its work would wait a whole
-  // block.
-  private String wakeId = "0-0";
 
   /**
    * A turn being followed: where the read got to, and who asked for it beyond its viewers. A turn
@@ -82,7 +67,7 @@ public class TurnTailer {
    */
   private static final class Tail {
     final String conversationId;
-    final boolean broadcast;
+    boolean broadcast;
     final Set<Session> subscribers = ConcurrentHashMap.newKeySet();
     String lastId;
 
@@ -93,27 +78,19 @@ public class TurnTailer {
     }
   }
 
-  /**
-   * A turn of a conversation watched here, announced by whichever instance accepted it; who
-   * observes it checks the viewers' access and then {@link #follow}s it.
-   */
-  public record TurnAnnounced(String turnId, String conversationId, String authorId) {}
-
   TurnTailer(
       @RedisClientName("tailer") RedisDataSource tailer,
       RedisDataSource redis,
       ReactiveRedisDataSource reactive,
       Viewers viewers,
       ChatConfig config,
-      MeterRegistry metrics,
-      Event<TurnAnnounced> announced) {
-    this.announced = announced;
+      MeterRegistry metrics) {
+    this.wake = new WakeStream(reactive, "tailer");
     this.batchSize =
         DistributionSummary.builder("aicoder.ws.batch.size")
             .description("Events of one turn read and forwarded together")
             .register(metrics);
     this.tailer = tailer;
-    this.reactive = reactive;
     this.redis = redis;
     this.viewers = viewers;
     this.config = config;
@@ -130,44 +107,27 @@ public class TurnTailer {
     running = false;
   }
 
-  /** Follows a new turn of a conversation; its viewers get every event. */
+  /**
+   * Follows a turn of a conversation from its start; its viewers get every event. A turn followed
+   * so far only for those who resumed it goes to the viewers too, with what they missed of it.
+   */
   public void follow(String turnId, String conversationId) {
     submit(
         () -> {
-          if (!ended.contains(turnId)) {
-            tails.putIfAbsent(turnId, new Tail(conversationId, true, "0-0"));
+          Tail tail = tails.get(turnId);
+          if (tail == null && !ended.contains(turnId)) {
+            tails.put(turnId, new Tail(conversationId, true, "0-0"));
+          } else if (tail != null && !tail.broadcast) {
+            tail.broadcast = true;
+            Response missed = redis.execute("XRANGE", Keys.turn(turnId), "-", tail.lastId);
+            viewers.of(conversationId).forEach(s -> deliver(s, missed));
           }
         });
-  }
-
-  /**
-   * Reads the turn announcements of a conversation from now on, unless this instance already does.
-   * Called after a viewer joined, so a turn announced once the join is done is never missed.
-   */
-  public void watch(String conversationId) {
-    boolean[] added = {false};
-    // Atomic with the removal in dropUnwatched: a join never finds a watch that is being dropped.
-    announcements.computeIfAbsent(
-        conversationId,
-        c -> {
-          added[0] = true;
-          Response last =
-              redis.execute("XREVRANGE", Keys.conversationTurns(c), "+", "-", "COUNT", "1");
-          return last.size() == 0 ? "0-0" : last.get(0).get(0).toString();
-        });
-    if (added[0]) {
-      submit(() -> {}); // the blocking read in progress does not include it yet
-    }
   }
 
   /** Whether this instance follows the turn's stream. */
   public boolean follows(String turnId) {
     return tails.containsKey(turnId);
-  }
-
-  /** Whether this instance reads the conversation's turn announcements. */
-  public boolean watches(String conversationId) {
-    return announcements.containsKey(conversationId);
   }
 
   /**
@@ -199,12 +159,7 @@ public class TurnTailer {
   /** Queues work for the tailer thread and wakes its blocking read, without waiting. */
   private void submit(Runnable task) {
     work.add(task);
-    // The TTL only matters for an instance that died: its wake stream goes away on its own.
-    reactive
-        .execute("XADD", wakeKey, "MAXLEN", "~", "100", "*", "w", "1")
-        .chain(() -> reactive.execute("EXPIRE", wakeKey, "3600"))
-        .subscribe()
-        .with(ok -> {}, e -> Log.debugf("Could not wake the tailer: %s", e.getMessage()));
+    wake.wake();
   }
 
   private void loop() {
@@ -233,15 +188,11 @@ public class TurnTailer {
             "BLOCK",
             Long.toString(config.tailBlock().toMillis()),
             "STREAMS",
-            wakeKey));
+            wake.key));
     List<String> turnIds = new ArrayList<>(tails.keySet());
-    Map<String, String> watched = new HashMap<>();
-    announcements.forEach((c, from) -> watched.put(Keys.conversationTurns(c), c));
     turnIds.forEach(id -> args.add(Keys.turn(id)));
-    args.addAll(watched.keySet());
-    args.add(wakeId);
+    args.add(wake.lastId());
     turnIds.forEach(id -> args.add(tails.get(id).lastId));
-    watched.values().forEach(c -> args.add(announcements.getOrDefault(c, "0-0")));
     Response response = tailer.execute("XREAD", args.toArray(String[]::new));
     if (response == null) {
       return;
@@ -249,12 +200,8 @@ public class TurnTailer {
     for (Response stream : response) {
       String key = stream.get(0).toString();
       Response entries = stream.get(1);
-      if (key.equals(wakeKey)) {
-        wakeId = entries.get(entries.size() - 1).get(0).toString();
-        continue;
-      }
-      if (watched.containsKey(key)) {
-        announce(watched.get(key), entries);
+      if (key.equals(wake.key)) {
+        wake.read(entries.get(entries.size() - 1).get(0).toString());
         continue;
       }
       String turnId = key.substring(Keys.turn("").length());
@@ -275,23 +222,6 @@ public class TurnTailer {
     }
   }
 
-  /** Announces each new turn of a watched conversation that this instance does not follow yet. */
-  private void announce(String conversationId, Response entries) {
-    for (Response entry : entries) {
-      Response fields = entry.get(1);
-      Map<String, String> values = new HashMap<>();
-      for (int i = 0; i + 1 < fields.size(); i += 2) {
-        values.put(fields.get(i).toString(), fields.get(i + 1).toString());
-      }
-      String turnId = values.get("turn");
-      if (turnId != null && !tails.containsKey(turnId) && !ended.contains(turnId)) {
-        announced.fireAsync(new TurnAnnounced(turnId, conversationId, values.get("author")));
-      }
-    }
-    String last = entries.get(entries.size() - 1).get(0).toString();
-    announcements.computeIfPresent(conversationId, (c, from) -> last);
-  }
-
   /**
    * Stops following turns nobody here watches any more, so a turn whose worker never finishes
    * cannot keep a place in every read forever. A client that comes back resumes it.
@@ -303,10 +233,6 @@ public class TurnTailer {
             t ->
                 t.subscribers.isEmpty()
                     && (!t.broadcast || viewers.of(t.conversationId).isEmpty()));
-    for (String conversationId : List.copyOf(announcements.keySet())) {
-      announcements.computeIfPresent(
-          conversationId, (c, from) -> viewers.of(c).isEmpty() ? null : from);
-    }
   }
 
   /**

@@ -35,6 +35,7 @@ class TurnTailerTest {
 
   @Inject RedisDataSource redis;
   @Inject TurnTailer tailer;
+  @Inject TurnAnnouncements announcements;
 
   @BeforeEach
   void publishSigningKey() {
@@ -53,9 +54,17 @@ class TurnTailerTest {
 
   /** What another instance's accept writes: the claim, the empty turn stream, the announcement. */
   private void acceptedElsewhere(String conversationId, String turnId, String user) {
+    claimedElsewhere(conversationId, turnId, user);
+    announced(conversationId, turnId, user);
+  }
+
+  private void claimedElsewhere(String conversationId, String turnId, String user) {
     redis.hash(String.class).hset(Keys.conversation(conversationId), "owner", user);
     redis.value(String.class).set(Keys.turnOwner(turnId), user + " " + conversationId);
     redis.execute("XGROUP", "CREATE", Keys.turn(turnId), "created", "$", "MKSTREAM");
+  }
+
+  private void announced(String conversationId, String turnId, String user) {
     redis.execute(
         "XADD", Keys.conversationTurns(conversationId), "*", "turn", turnId, "author", user);
   }
@@ -66,7 +75,7 @@ class TurnTailerTest {
     String turnId = newId();
     try (WsClient viewer = WsClient.connect(base, TestTokens.of("ida"), FrameCodec.JSON)) {
       handled(viewer, new Frame.Join(conversation));
-      assertThat(tailer.watches(conversation)).isTrue();
+      assertThat(announcements.watches(conversation)).isTrue();
       acceptedElsewhere(conversation, turnId, "ida");
       new FakeWorker(redis).deltas(turnId, 1, 3);
       new FakeWorker(redis).write(new Frame.Done(turnId, 4, new Frame.Usage(1, 3)));
@@ -76,7 +85,30 @@ class TurnTailerTest {
       assertThat(viewer.next()).isEqualTo(new Frame.Done(turnId, 4, new Frame.Usage(1, 3)));
     }
     // The last viewer left: the instance stops reading the conversation's announcements.
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !tailer.watches(conversation));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !announcements.watches(conversation));
+  }
+
+  @Test
+  void aTurnFollowedOnlyForWhoResumedItReachesTheViewersOnceAnnounced() throws Exception {
+    String conversation = newId();
+    String turnId = newId();
+    try (WsClient resumer = WsClient.connect(base, TestTokens.of("kim"), FrameCodec.JSON);
+        WsClient viewer = WsClient.connect(base, TestTokens.of("kim"), FrameCodec.JSON)) {
+      handled(viewer, new Frame.Join(conversation));
+      claimedElsewhere(conversation, turnId, "kim");
+      new FakeWorker(redis).deltas(turnId, 1, 1);
+      resumer.send(new Frame.Resume(turnId, 0)); // learnt of it before this instance did
+      assertThat(resumer.next(Frame.Delta.class).seq()).isEqualTo(1);
+
+      announced(conversation, turnId, "kim");
+      assertThat(viewer.next(Frame.Delta.class).seq()).as("what it missed").isEqualTo(1);
+      new FakeWorker(redis).deltas(turnId, 2, 2);
+      for (WsClient client : new WsClient[] {resumer, viewer}) {
+        assertThat(client.next(Frame.Delta.class).seq()).isEqualTo(2);
+      }
+    }
   }
 
   @Test
