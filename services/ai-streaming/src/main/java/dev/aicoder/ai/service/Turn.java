@@ -12,6 +12,7 @@ import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ import java.util.function.LongFunction;
 /**
  * One run of one turn on this instance: calls the model, feeds its tokens to the {@link
  * TurnWriter}, and ends the turn exactly once — done, error, cancelled or timed out. Callbacks come
- * from the HTTP client's threads and the timer thread, so every entry point is synchronized.
+ * from the HTTP client's threads, the timer and the cancel poller; each entry point hands its work
+ * to the turn's {@link TurnContext}, which runs it in order, so nothing here takes a lock.
  */
 final class Turn implements ModelClient.Listener {
 
@@ -31,11 +33,16 @@ final class Turn implements ModelClient.Listener {
   private final TurnMetrics metrics;
   private final ScheduledExecutorService timer;
   private final TurnEnd onEnd;
+  private final Executor context;
   private final StringBuilder answer = new StringBuilder();
   private final Span span;
   private List<Message> messages;
   private ResponseHandle call;
   private ScheduledFuture<?> watchdog;
+
+  /** Which arming of the watchdog is current; a timeout that fired before a re-arm is stale. */
+  private long watchdogArmed;
+
   private ScheduledFuture<?> deadline;
   private int retries;
   private int tokens;
@@ -56,7 +63,8 @@ final class Turn implements ModelClient.Listener {
       TurnMetrics metrics,
       ScheduledExecutorService timer,
       Span span,
-      TurnEnd onEnd) {
+      TurnEnd onEnd,
+      Executor context) {
     this.span = span;
     this.request = request;
     this.writer = writer;
@@ -65,7 +73,9 @@ final class Turn implements ModelClient.Listener {
     this.metrics = metrics;
     this.timer = timer;
     this.onEnd = onEnd;
+    this.context = context;
     // If Redis refuses our events (another worker took over, or Redis is gone), stop the model.
+    // The writer completes this in the turn's context, so this runs there too.
     writer
         .ended()
         .whenComplete(
@@ -76,15 +86,33 @@ final class Turn implements ModelClient.Listener {
             });
   }
 
-  private synchronized void writeFailed() {
+  private void writeFailed() {
     abort();
     onEnd.ended(this, "lost");
   }
 
   /** Stops whatever this turn started, for a turn that failed before it could run. */
-  synchronized void abandon() {
-    abort();
-    span.end();
+  void abandon() {
+    context.execute(
+        () -> {
+          abort();
+          span.end();
+        });
+  }
+
+  /** Tells clients to discard what an earlier run of this turn wrote. */
+  void restart() {
+    context.execute(writer::restart);
+  }
+
+  /** Ends the turn before the model is asked: cancelled before it started, or no model. */
+  void endBeforeStart(LongFunction<Frame.TurnEvent> event, String outcome) {
+    context.execute(
+        () -> {
+          if (!writer.isEnding()) {
+            end(event, outcome);
+          }
+        });
   }
 
   TurnRequest request() {
@@ -99,20 +127,30 @@ final class Turn implements ModelClient.Listener {
     return writer;
   }
 
-  synchronized String answer() {
+  /** The answer so far; read once the final event is written, after which it no longer changes. */
+  String answer() {
     return answer.toString();
   }
 
-  synchronized void start(List<Message> messages) {
+  void start(List<Message> messages) {
+    context.execute(() -> begin(messages));
+  }
+
+  private void begin(List<Message> messages) {
+    if (writer.isEnding()) {
+      return;
+    }
     this.messages = messages;
     Duration limit = config.maxTurnDuration();
     deadline =
         timer.schedule(
             () ->
-                stopTooLong(
-                    "The answer took longer than "
-                        + readable(limit)
-                        + ", the limit set by AI_CODER_MAX_TURN_DURATION"),
+                context.execute(
+                    () ->
+                        stopTooLong(
+                            "The answer took longer than "
+                                + readable(limit)
+                                + ", the limit set by AI_CODER_MAX_TURN_DURATION")),
             limit.toMillis(),
             TimeUnit.MILLISECONDS);
     callModel();
@@ -131,11 +169,25 @@ final class Turn implements ModelClient.Listener {
   }
 
   @Override
-  public synchronized void onToken(String text) {
+  public void onToken(String text) {
+    long arrived = System.nanoTime(); // the model's timing, not the queue's
+    context.execute(() -> token(text, arrived));
+  }
+
+  @Override
+  public void onComplete(int inputTokens, int outputTokens, String finishReason) {
+    context.execute(() -> complete(inputTokens, outputTokens, finishReason));
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    context.execute(() -> failed(error));
+  }
+
+  private void token(String text, long now) {
     if (writer.isEnding()) {
       return;
     }
-    long now = System.nanoTime();
     if (tokens == 0) {
       firstTokenAt = now;
       metrics.model(now - callStart);
@@ -171,8 +223,7 @@ final class Turn implements ModelClient.Listener {
     writer.delta(text);
   }
 
-  @Override
-  public synchronized void onComplete(int inputTokens, int outputTokens, String finishReason) {
+  private void complete(int inputTokens, int outputTokens, String finishReason) {
     disarm();
     if (writer.isEnding()) {
       return;
@@ -203,8 +254,7 @@ final class Turn implements ModelClient.Listener {
     end(seq -> new Frame.Done(request.turnId(), seq, usage), "done");
   }
 
-  @Override
-  public synchronized void onError(Throwable error) {
+  private void failed(Throwable error) {
     disarm();
     if (writer.isEnding()) {
       return; // we aborted the call ourselves
@@ -215,19 +265,19 @@ final class Turn implements ModelClient.Listener {
       long delay = config.retryBackoff().toMillis() << retries;
       retries++;
       metrics.retried();
-      timer.schedule(this::retry, delay, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> context.execute(this::callModel), delay, TimeUnit.MILLISECONDS);
       return;
     }
     String message = ModelErrors.describe(status, error, tokens > 0);
     end(seq -> new Frame.Error(request.turnId(), seq, ErrorCode.MODEL_ERROR, message), "error");
   }
 
-  private synchronized void retry() {
-    callModel();
+  /** Stops the generation at the model and ends the turn with {@code cancelled}. */
+  void cancel(long requestedAtNanos) {
+    context.execute(() -> cancelNow(requestedAtNanos));
   }
 
-  /** Stops the generation at the model and ends the turn with {@code cancelled}. */
-  synchronized void cancel(long requestedAtNanos) {
+  private void cancelNow(long requestedAtNanos) {
     if (writer.isEnding()) {
       return;
     }
@@ -236,8 +286,8 @@ final class Turn implements ModelClient.Listener {
     end(seq -> new Frame.Cancelled(request.turnId(), seq), "cancelled");
   }
 
-  private synchronized void timedOut(String what, Duration limit) {
-    if (writer.isEnding()) {
+  private void timedOut(long armed, String what, Duration limit) {
+    if (armed != watchdogArmed || writer.isEnding()) {
       return;
     }
     abort();
@@ -246,7 +296,7 @@ final class Turn implements ModelClient.Listener {
   }
 
   /** Ends the turn after what was streamed so far, stopping the model: it ran past a cap. */
-  private synchronized void stopTooLong(String why) {
+  private void stopTooLong(String why) {
     if (writer.isEnding()) {
       return;
     }
@@ -277,7 +327,12 @@ final class Turn implements ModelClient.Listener {
 
   private void arm(Duration limit, String what) {
     disarm();
-    watchdog = timer.schedule(() -> timedOut(what, limit), limit.toMillis(), TimeUnit.MILLISECONDS);
+    long armed = watchdogArmed;
+    watchdog =
+        timer.schedule(
+            () -> context.execute(() -> timedOut(armed, what, limit)),
+            limit.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   private void stopDeadline() {
@@ -288,6 +343,7 @@ final class Turn implements ModelClient.Listener {
   }
 
   private void disarm() {
+    watchdogArmed++;
     if (watchdog != null) {
       watchdog.cancel(false);
       watchdog = null;

@@ -185,9 +185,20 @@ public class TurnService {
       release.run();
       return;
     }
-    TurnWriter writer = new TurnWriter(reactive.stream(String.class), turnId, lastSeq, metrics);
+    TurnContext serial = new TurnContext(workers);
+    TurnWriter writer =
+        new TurnWriter(reactive.stream(String.class), turnId, lastSeq, metrics, serial);
     Turn turn =
-        new Turn(request, writer, model, config, metrics, timer, spans.start(request), this::ended);
+        new Turn(
+            request,
+            writer,
+            model,
+            config,
+            metrics,
+            timer,
+            spans.start(request),
+            this::ended,
+            serial);
     running.put(turnId, new Running(entryId, turn, release));
     metrics.active().incrementAndGet();
     if (lastSeq > 0) {
@@ -200,11 +211,10 @@ public class TurnService {
             "The answer failed " + config.maxAttempts() + " times; please ask again.");
         return;
       }
-      writer.restart();
+      turn.restart();
     }
     if (start.get(1).toInteger() == 1) {
-      writer.end(seq -> new Frame.Cancelled(turnId, seq));
-      ended(turn, "cancelled");
+      turn.endBeforeStart(seq -> new Frame.Cancelled(turnId, seq), "cancelled");
       return;
     }
     if (!model.isConfigured()) {
@@ -233,8 +243,7 @@ public class TurnService {
   private void endEarly(Turn turn, String code, String message) {
     String turnId = turn.request().turnId();
     LongFunction<Frame.TurnEvent> event = seq -> new Frame.Error(turnId, seq, code, message);
-    turn.writer().end(event);
-    ended(turn, "error");
+    turn.endBeforeStart(event, "error");
   }
 
   /** Called once per turn when its final event was handed to the writer. */

@@ -7,6 +7,7 @@ import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 
 /**
@@ -18,6 +19,8 @@ import java.util.function.LongFunction;
  *
  * <p>Redis refuses an entry ID that is not above the last one, so if another worker took this turn
  * over, this writer's next append fails and the writer stops: the stream never holds two answers.
+ *
+ * <p>Called only in its turn's {@link TurnContext}, where Redis's replies come back too: no locks.
  */
 final class TurnWriter {
 
@@ -27,6 +30,7 @@ final class TurnWriter {
   private final StringBuilder pending = new StringBuilder();
   private final CompletableFuture<Frame.TurnEvent> ended = new CompletableFuture<>();
   private final TurnMetrics metrics;
+  private final Executor context;
   private long seq;
   private int pendingTokens;
   private boolean inFlight;
@@ -37,21 +41,23 @@ final class TurnWriter {
       ReactiveStreamCommands<String, String, String> streams,
       String turnId,
       long lastSeq,
-      TurnMetrics metrics) {
+      TurnMetrics metrics,
+      Executor context) {
     this.streams = streams;
     this.key = Keys.turn(turnId);
     this.turnId = turnId;
     this.seq = lastSeq;
     this.metrics = metrics;
+    this.context = context;
   }
 
   /** Tells clients to discard what they have of this turn; it is being generated again. */
-  synchronized void restart() {
+  void restart() {
     restart = new Frame.Restart(turnId, seq + 1);
     flush();
   }
 
-  synchronized void delta(String text) {
+  void delta(String text) {
     if (finalEvent != null) {
       return;
     }
@@ -64,7 +70,7 @@ final class TurnWriter {
    * Ends the turn with the event {@code make} builds from its seq, after every pending delta. Only
    * the first call counts. Completes with the final event once it is in Redis.
    */
-  synchronized CompletableFuture<Frame.TurnEvent> end(LongFunction<Frame.TurnEvent> make) {
+  CompletableFuture<Frame.TurnEvent> end(LongFunction<Frame.TurnEvent> make) {
     if (finalEvent == null) {
       finalEvent = make;
       flush();
@@ -72,7 +78,7 @@ final class TurnWriter {
     return ended;
   }
 
-  synchronized boolean isEnding() {
+  boolean isEnding() {
     return finalEvent != null;
   }
 
@@ -107,10 +113,12 @@ final class TurnWriter {
             new XAddArgs().id(Keys.entryId(event.seq())),
             Map.of(Keys.EVENT_FIELD, FrameCodec.toJson(event)))
         .subscribe()
-        .with(id -> written(event), this::failed);
+        .with(
+            id -> context.execute(() -> written(event)),
+            error -> context.execute(() -> failed(error)));
   }
 
-  private synchronized void written(Frame.TurnEvent event) {
+  private void written(Frame.TurnEvent event) {
     inFlight = false;
     if (event.isFinal()) {
       ended.complete(event);
@@ -119,7 +127,7 @@ final class TurnWriter {
     }
   }
 
-  private synchronized void failed(Throwable error) {
+  private void failed(Throwable error) {
     inFlight = false;
     ended.completeExceptionally(error);
   }
