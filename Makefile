@@ -3,7 +3,7 @@ MVN ?= mvn -B -ntp
 NPM ?= npm --prefix frontend
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test clean fmt frontend frontend-test
+.PHONY: help build run test clean fmt frontend frontend-test chaos
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,6 +27,11 @@ run: build ## Build, start Redis and the five services, print the URL; Ctrl-C st
 test: frontend-test frontend ## Build and run every test (formatting included), then the browser end-to-end test
 	$(MVN) verify
 	$(NPM) run e2e
+
+TURNS ?= 1000
+RATE ?= 2
+chaos: ## Fault harness: two of each service, kills, Redis restart, drops, model faults; a table (TURNS=1000 RATE=2)
+	@chaos/run.sh --turns $(TURNS) --rate $(RATE)
 
 fmt: frontend/node_modules/.package-lock.json ## Format Java and TypeScript sources
 	$(MVN) -q spotless:apply
