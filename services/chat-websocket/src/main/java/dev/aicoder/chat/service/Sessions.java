@@ -35,6 +35,11 @@ public class Sessions {
   private final Map<String, Integer> perUser = new HashMap<>(); // guarded by this
   private final Counter dead;
   private volatile boolean draining;
+  private long sweeps; // heartbeat thread only
+
+  /** The heartbeat's connections are pinged in this many slices, one after the other. */
+  private static final int SLICES = 20;
+
   private final ScheduledExecutorService heartbeat =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "ws-heartbeat"));
 
@@ -60,7 +65,7 @@ public class Sessions {
   }
 
   void start(@Observes StartupEvent event) {
-    long every = config.heartbeat().toMillis();
+    long every = Math.max(1, config.heartbeat().toMillis() / SLICES);
     heartbeat.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     long check = config.tokenCheck().toMillis();
     heartbeat.scheduleWithFixedDelay(this::checkTokens, check, check, TimeUnit.MILLISECONDS);
@@ -174,11 +179,19 @@ public class Sessions {
     }
   }
 
-  /** Pings every connection and closes those silent for three heartbeats. */
+  /**
+   * Pings one slice of the connections and closes those of it silent for three heartbeats. Every
+   * connection is in one slice, so each is pinged once a heartbeat; spread over the heartbeat, the
+   * pings of thousands of connections never queue all at once ahead of the turns' events.
+   */
   private void sweep() {
+    int slice = (int) (sweeps++ % SLICES);
     long silentFor = 3 * config.heartbeat().toNanos();
     long now = System.nanoTime();
     for (Session session : byConnection.values()) {
+      if (Math.floorMod(session.id().hashCode(), SLICES) != slice) {
+        continue;
+      }
       try {
         if (now - session.lastSeenNanos() > silentFor) {
           dead.increment();
