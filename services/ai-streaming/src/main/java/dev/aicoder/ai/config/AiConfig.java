@@ -15,8 +15,18 @@ public interface AiConfig {
   @WithDefault("32")
   int maxConcurrentStreams();
 
-  /** This instance's consumer name in the group; a random one when unset. */
+  /**
+   * This instance's consumer name in the group ({@code AI_CODER_INSTANCE_ID}); unset, the pod's
+   * name in Kubernetes, else the host's name and the process id, so it is unique per process.
+   */
   Optional<String> instanceId();
+
+  /**
+   * A consumer of the group idle this long and holding no request is a worker that is gone, and is
+   * removed from the group ({@code AI_CODER_CONSUMER_EXPIRY}). Live workers read every few seconds.
+   */
+  @WithDefault("5m")
+  Duration consumerExpiry();
 
   /** How long a blocking read of new requests waits; shorter than the Redis client timeout. */
   @WithDefault("2s")

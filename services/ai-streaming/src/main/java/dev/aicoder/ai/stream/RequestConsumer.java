@@ -4,6 +4,7 @@ import dev.aicoder.ai.config.AiConfig;
 import dev.aicoder.ai.service.TurnMetrics;
 import dev.aicoder.ai.service.TurnRefusals;
 import dev.aicoder.ai.service.TurnService;
+import dev.aicoder.common.Resources;
 import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Keys;
 import io.quarkus.logging.Log;
@@ -19,13 +20,13 @@ import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -39,6 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 @ApplicationScoped
 public class RequestConsumer {
+
+  private static final String EXPIRE_CONSUMERS = Resources.text("/lua/expire-consumers.lua");
 
   private final AiConfig config;
   private final TurnService turns;
@@ -73,7 +76,7 @@ public class RequestConsumer {
     this.streams = redis.stream(String.class);
     this.redis = redis;
     this.consumer =
-        config.instanceId().orElse("ai-" + UUID.randomUUID().toString().substring(0, 8));
+        ConsumerName.of(config.instanceId(), System.getenv(), ProcessHandle.current().pid());
     this.slots = new Semaphore(config.maxConcurrentStreams());
   }
 
@@ -265,7 +268,12 @@ public class RequestConsumer {
     return pending.isEmpty() ? 1 : pending.get(0).getDeliveryCount();
   }
 
-  /** Keeps own requests fresh, and advertises free slots. */
+  /** This instance's consumer name in the group. */
+  String name() {
+    return consumer;
+  }
+
+  /** Keeps own requests fresh, advertises free slots, and removes consumers that are gone. */
   private void upkeep() {
     try {
       Set<String> mine = turns.inFlightEntryIds();
@@ -284,9 +292,28 @@ public class RequestConsumer {
               Keys.WORKERS,
               consumer,
               (slots.availablePermits() + readerHolds) + ":" + System.currentTimeMillis());
+      expireConsumers();
     } catch (RuntimeException e) {
       forgetGroupIfGone(e);
       Log.debugf("Upkeep failed: %s", e.getMessage());
+    }
+  }
+
+  /** Consumers of workers that are gone, once other workers claimed what they held. */
+  private void expireConsumers() {
+    Response removed =
+        redis.execute(
+            "EVAL",
+            EXPIRE_CONSUMERS,
+            "2",
+            Keys.REQUESTS,
+            Keys.WORKERS,
+            Keys.GROUP,
+            Long.toString(config.consumerExpiry().toMillis()),
+            consumer,
+            Long.toString(System.currentTimeMillis()));
+    if (removed != null && removed.size() > 0) {
+      Log.infof("Removed the consumers of workers that are gone: %s", removed);
     }
   }
 
