@@ -305,41 +305,38 @@ final class Chaos {
 
   private String inject(int i, Fault f, Cluster cluster) throws Exception {
     switch (f.kind()) {
-      case KILL_AI_STREAMING, KILL_CHAT_WEBSOCKET, KILL_GATEWAY -> {
-        String held = "";
-        Service victim;
-        if (f.kind() == Fault.Kind.KILL_AI_STREAMING) {
-          // Mid-turn: the worker that holds a request, waiting a little for one to hold any.
-          Cluster.Holder holder = cluster.busiestWorker(Duration.ofSeconds(10));
-          victim = holder.worker();
-          held = ", holding " + holder.pending() + " request(s),";
-          // Into the answer, so the other worker must restart a turn that has shown text.
-          Thread.sleep(config.firstTokenMs() + (long) config.tokens() * config.gapMs() / 3);
-          injectedAt.put(i, System.nanoTime());
-        } else {
-          victim =
-              f.kind() == Fault.Kind.KILL_CHAT_WEBSOCKET
-                  ? cluster.chats.get(0)
-                  : cluster.gateways.get(1);
+      case KILL_AI_STREAMING, KILL_CHAT_WEBSOCKET, KILL_GATEWAY, RESTART_REDIS -> {
+        // Mid-turn: once a worker holds a request, a third into its answer, so the fault meets a
+        // turn that has shown text (at a low rate it could otherwise fall between turns).
+        Cluster.Holder holder = cluster.busiestWorker(Duration.ofSeconds(10));
+        Thread.sleep(config.firstTokenMs() + (long) config.tokens() * config.gapMs() / 3);
+        String inFlight = holder.pending() + " request(s) in flight";
+        injectedAt.put(i, System.nanoTime());
+        if (f.kind() == Fault.Kind.RESTART_REDIS) {
+          Duration away = cluster.restartRedis();
+          endedAt.put(i, System.nanoTime());
+          return String.format(
+              Locale.ROOT,
+              "%s; Redis stopped and started on its AOF in %.1f s",
+              inFlight,
+              away.toMillis() / 1000.0);
         }
+        Service victim =
+            switch (f.kind()) {
+              case KILL_AI_STREAMING -> holder.worker();
+              case KILL_CHAT_WEBSOCKET -> cluster.chats.get(0);
+              default -> cluster.gateways.get(1);
+            };
         long pid = victim.pid();
         Duration back = cluster.killAndRestart(victim);
         endedAt.put(i, System.nanoTime());
         return String.format(
             Locale.ROOT,
-            "%s (pid %d)%s killed; a new one was ready %.1f s later",
+            "%s; %s (pid %d) killed, a new one ready %.1f s later",
+            inFlight,
             victim.name,
             pid,
-            held,
             back.toMillis() / 1000.0);
-      }
-      case RESTART_REDIS -> {
-        Duration away = cluster.restartRedis();
-        endedAt.put(i, System.nanoTime());
-        return String.format(
-            Locale.ROOT,
-            "Redis stopped and started on its AOF in %.1f s",
-            away.toMillis() / 1000.0);
       }
       case DROP -> {
         int index = (i) % config.viewers();

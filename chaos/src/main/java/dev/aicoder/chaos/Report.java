@@ -228,8 +228,9 @@ final class Report {
 
   /**
    * Recovery: from the injection to the first turn prompted after it that ended {@code done} at
-   * every viewer. Settled: until the last turn the fault touched ended at every viewer (alive
-   * between the injection and the fault's end; for a model fault, the turns carrying it).
+   * every viewer. Settled: until the last turn the fault touched ended at every viewer: those in
+   * flight at the injection; for a drop, those alive while the clients were away; for a model
+   * fault, those carrying it.
    */
   private void timings(Chaos chaos, int p, Fault fault, Row row) {
     Long injected = chaos.injectedAt(p);
@@ -237,7 +238,8 @@ final class Report {
       return;
     }
     Long ended = chaos.endedAt(p);
-    long end = ended == null ? injected : ended;
+    boolean drop = fault.kind() == Fault.Kind.DROP;
+    long end = drop && ended != null ? ended : injected;
     boolean model = fault.kind().name().startsWith("MODEL_");
     Long firstDone = null;
     long lastEnd = injected;

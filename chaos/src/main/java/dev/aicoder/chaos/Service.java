@@ -48,8 +48,7 @@ final class Service {
   synchronized void start() throws IOException {
     String instanceId = lives == 0 ? name : name + "-r" + lives;
     lives++;
-    List<String> command =
-        new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto"));
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC"));
     command.add("-Dquarkus.http.port=" + port);
     command.add("-Dquarkus.http.host=127.0.0.1");
     // ai-streaming's consumer name, whatever its environment name is.
