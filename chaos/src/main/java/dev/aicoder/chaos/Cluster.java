@@ -40,6 +40,8 @@ final class Cluster implements AutoCloseable {
   final List<Service> chats;
   final List<Service> workers;
   private final String adminPassword;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private Cluster(
       LocalRedis redis,
@@ -111,6 +113,8 @@ final class Cluster implements AutoCloseable {
       gateways.add(service(root, "gateway", i + 1, gw[i], logs, env));
     }
     Cluster cluster = new Cluster(redis, model, List.copyOf(gateways), chats, workers, password);
+    // Ctrl-C on make chaos must not leave seven processes behind.
+    Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "chaos-cleanup"));
     try {
       for (Service s : cluster.all()) {
         s.start();
@@ -238,6 +242,9 @@ final class Cluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     ExecutorService stopper = Executors.newFixedThreadPool(6);
     List<Future<?>> stops = new java.util.ArrayList<>();
     for (Service s : all()) {
