@@ -59,6 +59,17 @@ public interface GatewayConfig {
   /** Workspace file handling. */
   Files files();
 
+  /**
+   * On SIGTERM, how long the gateway goes on serving with readiness DOWN, so the ingress stops
+   * sending it traffic, before it closes its chat sockets.
+   */
+  @WithDefault("5s")
+  Duration shutdownDelay();
+
+  /** On SIGTERM, how long requests in flight then get to finish before the gateway stops anyway. */
+  @WithDefault("20s")
+  Duration shutdownTimeout();
+
   /** Whether TLS is terminated in front of the gateway (an ingress); reported, not enforced. */
   @WithDefault("false")
   boolean tlsInFront();

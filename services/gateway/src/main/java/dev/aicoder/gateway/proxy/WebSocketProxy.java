@@ -20,8 +20,11 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * is open wait in a small queue; closes are relayed both ways with their codes. A browser that
  * reads slowly pauses the backend socket instead of growing this heap ({@link #MAX_UNSENT_BYTES}),
  * and one that stops answering pings is closed, which closes its backend socket: this replica
- * answers chat-websocket's pings itself, so it must find dead browsers itself too.
+ * answers chat-websocket's pings itself, so it must find dead browsers itself too. A stopping
+ * gateway closes every socket with 1012 ({@link #restartAll()}).
  */
 @WebSocket(path = "/ws/chat")
 public class WebSocketProxy {
@@ -43,10 +47,14 @@ public class WebSocketProxy {
   /** Bytes on their way to one browser above which the backend socket is paused. */
   static final long MAX_UNSENT_BYTES = 1 << 20;
 
+  /** The close code that tells a browser this server is restarting: reconnect and resume. */
+  static final int SERVICE_RESTART = 1012;
+
   private final URI target;
   private final HttpClient client;
   private final long silentLimitNanos;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
+  private volatile boolean restarting;
 
   WebSocketProxy(GatewayConfig config, Vertx vertx) {
     this.target = URI.create(config.wsProxyTarget().orElse(config.chatWebsocketUrl()));
@@ -59,6 +67,10 @@ public class WebSocketProxy {
 
   @OnOpen
   void onOpen(WebSocketConnection front) {
+    if (restarting) {
+      close(front, SERVICE_RESTART, "the gateway is restarting; reconnect");
+      return;
+    }
     Link link = new Link(front);
     links.put(front.id(), link);
     String query = front.handshakeRequest().query();
@@ -111,6 +123,29 @@ public class WebSocketProxy {
     if (link != null) {
       link.close(reason.getCode(), reason.getMessage());
     }
+  }
+
+  /**
+   * Closes every socket with 1012 (service restart), and each one opened later, so browsers
+   * reconnect to another replica and resume; their backend sockets close with 1001. Completes when
+   * the close frames are sent.
+   */
+  public CompletableFuture<Void> restartAll() {
+    restarting = true;
+    Log.infof("Closing %d chat sockets with 1012 for the restart", links.size());
+    List<CompletableFuture<Void>> closes = new ArrayList<>();
+    for (Link link : links.values()) {
+      links.remove(link.front.id());
+      link.close(1001, "the browser moves to another gateway");
+      if (!link.front.isClosed()) {
+        closes.add(
+            link.front
+                .close(new CloseReason(SERVICE_RESTART, "the gateway is restarting; reconnect"))
+                .subscribeAsCompletionStage()
+                .exceptionally(e -> null));
+      }
+    }
+    return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new));
   }
 
   /** Pings every browser; one silent for three heartbeats is gone, and so is its backend socket. */
