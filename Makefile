@@ -21,8 +21,9 @@ frontend-test: frontend/node_modules/.package-lock.json ## Check formatting and 
 build: frontend ## Build the web app and every service (no tests)
 	$(MVN) package -DskipTests
 
-run: build ## Build, start Redis and the five services, print the URL; Ctrl-C stops all
-	@scripts/run-local.sh
+REPLICAS ?= 1
+run: build ## Build, start Redis and the five services, print the URL; Ctrl-C stops all (REPLICAS=2: two of each)
+	@REPLICAS=$(REPLICAS) scripts/run-local.sh
 
 test: frontend-test frontend ## Build and run every test (formatting included), then the browser end-to-end test
 	$(MVN) verify

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts a local Redis and the five services from their built jars, waits until each is ready,
 # prints the URL, and stops everything it started on Ctrl-C. Used by `make run`.
+# REPLICAS=2 (up to 9) starts that many of each service on the one Redis: set n listens on the
+# ports of the first plus 10*(n-1) (8090-8094 for the second), its gateway talks to its own set.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,9 +10,25 @@ RUN_DIR=.run
 LOG_DIR="$RUN_DIR/logs"
 PID_FILE="$RUN_DIR/pids"
 REDIS_PORT=${REDIS_PORT:-6379}
-READY_TIMEOUT=${READY_TIMEOUT:-180}
+REPLICAS=${REPLICAS:-1}
+if ! [[ $REPLICAS =~ ^[1-9]$ ]]; then
+  echo "REPLICAS is how many of each service to start: 1 to 9, not '$REPLICAS'."
+  exit 1
+fi
+READY_TIMEOUT=${READY_TIMEOUT:-$((180 * REPLICAS))}
 JAVA_OPTS=${JAVA_OPTS:--Xmx384m -XX:+UseSerialGC}
 SERVICES=(gateway:8080 chat-websocket:8081 ai-streaming:8082 cache:8083 metrics:8084)
+
+# One entry per process: name:service:port:n (its set). The first set keeps the plain names (and logs).
+INSTANCES=()
+for ((n = 1; n <= REPLICAS; n++)); do
+  for entry in "${SERVICES[@]}"; do
+    service=${entry%%:*}
+    name=$service
+    ((n > 1)) && name=$service-$n
+    INSTANCES+=("$name:$service:$((${entry#*:} + 10 * (n - 1))):$n")
+  done
+done
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -23,10 +41,10 @@ if [[ -f $PID_FILE ]]; then
     fi
   done <"$PID_FILE"
 fi
-for entry in "${SERVICES[@]}"; do
-  port=${entry#*:}
+for instance in "${INSTANCES[@]}"; do
+  IFS=: read -r name service port n <<<"$instance"
   if port_busy "$port"; then
-    echo "Port $port (${entry%%:*}) is already in use by another program; free it and try again."
+    echo "Port $port ($name) is already in use by another program; free it and try again."
     exit 1
   fi
 done
@@ -81,22 +99,43 @@ AI_CODER_INTERNAL_TOKEN=${AI_CODER_INTERNAL_TOKEN:-$(kept_secret "$RUN_DIR/inter
 export AI_CODER_INTERNAL_TOKEN
 export AI_CODER_WORKSPACE_ROOT=${AI_CODER_WORKSPACE_ROOT:-$PWD/$RUN_DIR/workspaces}
 
+# Nothing routes around a stopping process here, so Ctrl-C need not wait out the drain delays
+# meant for an ingress (set them to try a drain locally).
+export AI_CODER_SHUTDOWN_DELAY=${AI_CODER_SHUTDOWN_DELAY:-0s} AI_CODER_DRAIN_DELAY=${AI_CODER_DRAIN_DELAY:-0s}
+
 started=$(date +%s%N)
-for entry in "${SERVICES[@]}"; do
-  name=${entry%%:*}
+for instance in "${INSTANCES[@]}"; do
+  IFS=: read -r name service port n <<<"$instance"
   # Only the gateway is for browsers; the others listen on the loopback (it proxies /ws/chat).
   host=127.0.0.1
-  [[ $name == gateway ]] && host=${GATEWAY_HOST:-0.0.0.0}
+  [[ $service == gateway ]] && host=${GATEWAY_HOST:-0.0.0.0}
+  settings=(REDIS_PORT="$REDIS_PORT" QUARKUS_HTTP_HOST="$host")
+  if ((n > 1)); then
+    # Set n talks to its own set: its ports are the defaults plus 10*(n-1).
+    offset=$((10 * (n - 1)))
+    settings+=(QUARKUS_HTTP_PORT="$port")
+    case $service in
+      gateway) settings+=(CHAT_WEBSOCKET_URL="http://localhost:$((8081 + offset))"
+        AI_STREAMING_URL="http://localhost:$((8082 + offset))"
+        CACHE_URL="http://localhost:$((8083 + offset))"
+        METRICS_URL="http://localhost:$((8084 + offset))") ;;
+      ai-streaming) settings+=(GATEWAY_URL="http://localhost:$((8080 + offset))") ;;
+    esac
+  fi
+  # Replicas tell themselves apart (consumer names, logs) as pods do by their names.
+  ((REPLICAS > 1)) && settings+=(AI_CODER_INSTANCE_ID="$service-$n")
   # shellcheck disable=SC2086
-  REDIS_PORT=$REDIS_PORT QUARKUS_HTTP_HOST=$host start "$name" \
-    java $JAVA_OPTS -jar "services/$name/target/quarkus-app/quarkus-run.jar"
+  start "$name" env "${settings[@]}" java $JAVA_OPTS -jar "services/$service/target/quarkus-app/quarkus-run.jar"
 done
 
-echo "Starting Redis and 5 services; logs in $LOG_DIR/ …"
+if ((REPLICAS > 1)); then
+  echo "Starting Redis and $REPLICAS sets of the 5 services; logs in $LOG_DIR/ …"
+else
+  echo "Starting Redis and 5 services; logs in $LOG_DIR/ …"
+fi
 deadline=$(($(date +%s) + READY_TIMEOUT))
-for entry in "${SERVICES[@]}"; do
-  name=${entry%%:*}
-  port=${entry#*:}
+for instance in "${INSTANCES[@]}"; do
+  IFS=: read -r name service port n <<<"$instance"
   until curl -fs -o /dev/null "http://localhost:$port/q/health/ready"; do
     # Any process of ours that died (Redis included) ends the start with its log.
     while read -r pid started_name; do
@@ -113,24 +152,35 @@ for entry in "${SERVICES[@]}"; do
     sleep 0.5
   done
 done
-# Every service answers its own readiness; now wait until the gateway sees them all (warm) too.
-until curl -fs "http://localhost:8080/api/status" | grep -q '^{"status":"UP"'; do
-  if (($(date +%s) > deadline)); then
-    echo "The gateway does not see every service UP yet; see http://localhost:8080/api/status"
-    break
-  fi
-  sleep 0.5
+# Every service answers its own readiness; now wait until each gateway sees its set (warm) too.
+urls=()
+for ((n = 1; n <= REPLICAS; n++)); do
+  url="http://localhost:$((8080 + 10 * (n - 1)))"
+  urls+=("$url")
+  until curl -fs "$url/api/status" | grep -q '^{"status":"UP"'; do
+    if (($(date +%s) > deadline)); then
+      echo "The gateway does not see every service UP yet; see $url/api/status"
+      break
+    fi
+    sleep 0.5
+  done
 done
 elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 
 echo
-echo "AI-Coder is ready in ${elapsed_ms} ms: open http://localhost:8080"
+if ((REPLICAS > 1)); then
+  echo "AI-Coder is ready in ${elapsed_ms} ms with $REPLICAS of each service on one Redis: open"
+  echo "${urls[*]} (each gateway proxies the chat to its own chat-websocket)"
+else
+  echo "AI-Coder is ready in ${elapsed_ms} ms: open http://localhost:8080"
+fi
 if [[ -n ${shown_password:-} ]]; then
   echo "Sign in as $AI_CODER_ADMIN_USER with password $AI_CODER_ADMIN_PASSWORD (made up on the first run;"
   echo "kept in $RUN_DIR/ with the data until 'make clean')"
 fi
+width=$((REPLICAS > 1 ? 17 : 15)) # room for names like chat-websocket-2
 while read -r pid name; do
-  printf '  %-15s pid %-7s RSS %s MiB\n' "$name" "$pid" "$(($(ps -o rss= -p "$pid") / 1024))"
+  printf "  %-${width}s pid %-7s RSS %s MiB\n" "$name" "$pid" "$(($(ps -o rss= -p "$pid") / 1024))"
 done <"$PID_FILE"
 echo "Logs: $LOG_DIR/<service>.log   Stop: Ctrl-C"
 wait
