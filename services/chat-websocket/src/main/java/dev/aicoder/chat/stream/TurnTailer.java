@@ -33,8 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * blocking {@code XREAD} over all of them, and hands each event to the turn's viewers.
  *
  * <p>New work (a turn to follow, a resume to replay) is queued and the blocking read is woken by an
- * entry in this instance's wake stream, so a new turn never waits for the read timeout. Resumes are
- * replayed on the same thread as live events, so a client's events stay in order.
+ * entry in this instance's wake stream, so a new turn never waits for the read timeout. A resume's
+ * replay is read by the caller and delivered on this thread, between live events, so a client's
+ * events stay in order. Turns accepted by other instances come from {@link TurnAnnouncements}.
  */
 @ApplicationScoped
 public class TurnTailer {
