@@ -62,6 +62,11 @@ final class ServiceProcess implements AutoCloseable {
     throw new IllegalStateException(name + " was not ready within 60 s");
   }
 
+  /** The process's id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Kills the process at once, as a crashed pod would die: no shutdown hooks, no draining. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();

@@ -36,6 +36,14 @@ public interface AiConfig {
   @WithDefault("15s")
   Duration claimIdle();
 
+  /**
+   * On SIGTERM, how long running turns may go on to finish before they are handed over to another
+   * worker, which restarts them ({@code AI_CODER_SHUTDOWN_GRACE}); below the pod's
+   * terminationGracePeriodSeconds (30 s by default), with room for the rest of the shutdown.
+   */
+  @WithDefault("25s")
+  Duration shutdownGrace();
+
   /** How long a turn's event stream is kept after it ended, for clients that reconnect. */
   @WithDefault("10m")
   Duration turnRetention();

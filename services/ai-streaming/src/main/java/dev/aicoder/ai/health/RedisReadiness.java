@@ -1,5 +1,6 @@
 package dev.aicoder.ai.health;
 
+import dev.aicoder.ai.stream.RequestConsumer;
 import dev.aicoder.common.RedisPing;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.health.api.AsyncHealthCheck;
@@ -9,21 +10,32 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while Redis answers on the shared pool ({@link RedisPing}); Quarkus's own check is off, as
- * it would wait behind the request reader's blocking XREADGROUP.
+ * Ready while Redis answers on the shared pool ({@link RedisPing}) and this instance takes requests
+ * (not once it is stopping); Quarkus's own check is off, as it would wait behind the request
+ * reader's blocking XREADGROUP.
  */
 @Readiness
 @ApplicationScoped
 public class RedisReadiness implements AsyncHealthCheck {
 
   private final ReactiveRedisDataSource redis;
+  private final RequestConsumer requests;
 
-  RedisReadiness(ReactiveRedisDataSource redis) {
+  RedisReadiness(ReactiveRedisDataSource redis, RequestConsumer requests) {
     this.redis = redis;
+    this.requests = requests;
   }
 
   @Override
   public Uni<HealthCheckResponse> call() {
+    if (!requests.isReading()) {
+      return Uni.createFrom()
+          .item(
+              HealthCheckResponse.named("Request reader")
+                  .down()
+                  .withData("state", "stopping")
+                  .build());
+    }
     return RedisPing.check(redis);
   }
 }

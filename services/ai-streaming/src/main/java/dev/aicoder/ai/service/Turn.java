@@ -81,14 +81,28 @@ final class Turn implements ModelClient.Listener {
         .whenComplete(
             (event, error) -> {
               if (error != null) {
-                writeFailed();
+                writeFailed(error);
               }
             });
   }
 
-  private void writeFailed() {
+  private void writeFailed(Throwable error) {
     abort();
-    onEnd.ended(this, "lost");
+    onEnd.ended(this, error instanceof TurnWriter.HandedOver ? "handed_over" : "lost");
+  }
+
+  /**
+   * Stops the model and writes nothing more, leaving the turn to another worker, which restarts it;
+   * a turn whose final event is already on its way finishes here instead.
+   */
+  void handOver() {
+    context.execute(
+        () -> {
+          if (!writer.isFinishing()) {
+            abort();
+            writer.handOver();
+          }
+        });
   }
 
   /** Stops whatever this turn started, for a turn that failed before it could run. */

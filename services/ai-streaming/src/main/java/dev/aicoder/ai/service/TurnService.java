@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
@@ -55,6 +57,9 @@ public class TurnService {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "turn-timer"));
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  /** Requests handed to {@link #run} whose start has not been decided yet. */
+  private final AtomicInteger starting = new AtomicInteger();
 
   private record Running(String entryId, Turn turn, Runnable release) {}
 
@@ -86,43 +91,52 @@ public class TurnService {
    * @param deliveries how many times the group has handed this request out, this time included
    */
   public void run(String entryId, TurnRequest request, int deliveries, Runnable release) {
+    starting.incrementAndGet();
     workers.execute(
         () -> {
-          if (deliveries > config.maxAttempts()) {
-            // Every earlier start died without ending the turn (a crash, or a start that throws).
-            giveUp(
-                entryId,
-                request,
-                ErrorCode.WORKER_FAILED,
-                "The answer failed " + config.maxAttempts() + " times; please ask again.",
-                release);
-            return;
-          }
           try {
-            begin(entryId, request, deliveries, release);
-          } catch (RuntimeException e) {
-            Log.errorf(e, "Turn %s could not start (delivery %d)", request.turnId(), deliveries);
-            Running r = running.remove(request.turnId());
-            if (r != null) {
-              metrics.active().decrementAndGet();
-              r.turn().abandon();
-            }
-            if (deliveries < config.maxAttempts()) {
-              // Not acknowledged: the group hands it out again after claimIdle, here or
-              // elsewhere, since this instance stops keeping the request fresh.
-              release.run();
-              return;
-            }
-            giveUp(
-                entryId,
-                request,
-                ErrorCode.INTERNAL,
-                "The assistant failed to start this answer "
-                    + deliveries
-                    + " times; please ask again, and report it if it keeps happening.",
-                release);
+            start(entryId, request, deliveries, release);
+          } finally {
+            starting.decrementAndGet();
           }
         });
+  }
+
+  private void start(String entryId, TurnRequest request, int deliveries, Runnable release) {
+    if (deliveries > config.maxAttempts()) {
+      // Every earlier start died without ending the turn (a crash, or a start that throws).
+      giveUp(
+          entryId,
+          request,
+          ErrorCode.WORKER_FAILED,
+          "The answer failed " + config.maxAttempts() + " times; please ask again.",
+          release);
+      return;
+    }
+    try {
+      begin(entryId, request, deliveries, release);
+    } catch (RuntimeException e) {
+      Log.errorf(e, "Turn %s could not start (delivery %d)", request.turnId(), deliveries);
+      Running r = running.remove(request.turnId());
+      if (r != null) {
+        metrics.active().decrementAndGet();
+        r.turn().abandon();
+      }
+      if (deliveries < config.maxAttempts()) {
+        // Not acknowledged: the group hands it out again after claimIdle, here or
+        // elsewhere, since this instance stops keeping the request fresh.
+        release.run();
+        return;
+      }
+      giveUp(
+          entryId,
+          request,
+          ErrorCode.INTERNAL,
+          "The assistant failed to start this answer "
+              + deliveries
+              + " times; please ask again, and report it if it keeps happening.",
+          release);
+    }
   }
 
   private void giveUp(
@@ -263,6 +277,11 @@ public class TurnService {
     turn.span().setAttribute("aicoder.turn.outcome", outcome);
     turn.span().end();
     try {
+      if (error instanceof TurnWriter.HandedOver) {
+        Log.infof("Turn %s: left unfinished for another worker to restart", request.turnId());
+        metrics.ended("handed_over");
+        return;
+      }
       if (error != null) {
         // Most likely another worker took the turn over (our seq was refused); it will finish.
         Log.warnf(
@@ -313,14 +332,32 @@ public class TurnService {
   }
 
   /**
-   * Waits briefly for running turns, so a rolling restart finishes answers instead of redoing them.
+   * Lets running turns finish for up to {@code grace}, so a rolling restart finishes answers rather
+   * than redoing them; then hands over the turns still running, unacknowledged, for other workers
+   * to restart. Returns their requests' entry IDs.
    */
-  @PreDestroy
-  void drain() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!running.isEmpty() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(50_000_000);
+  public List<String> drain(Duration grace) {
+    awaitIdle(grace);
+    List<Running> left = List.copyOf(running.values());
+    if (left.isEmpty()) {
+      return List.of();
     }
+    Log.infof("%d turns still running after %s; handing them over", left.size(), grace);
+    left.forEach(r -> r.turn().handOver());
+    // Quick: each waits for at most its one write in flight.
+    awaitIdle(Duration.ofSeconds(5));
+    return left.stream().map(Running::entryId).toList();
+  }
+
+  private void awaitIdle(Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while ((!running.isEmpty() || starting.get() > 0) && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+  }
+
+  @PreDestroy
+  void stop() {
     timer.shutdownNow();
     workers.shutdownNow();
   }

@@ -35,6 +35,7 @@ final class TurnWriter {
   private int pendingTokens;
   private boolean inFlight;
   private LongFunction<Frame.TurnEvent> finalEvent;
+  private boolean handedOver;
   private Frame.TurnEvent restart;
 
   TurnWriter(
@@ -79,7 +80,31 @@ final class TurnWriter {
   }
 
   boolean isEnding() {
+    return finalEvent != null || handedOver;
+  }
+
+  /** Whether the final event is on its way: the turn is finishing here. */
+  boolean isFinishing() {
     return finalEvent != null;
+  }
+
+  /**
+   * Writes nothing more, so another worker can take the turn over; {@link #ended()} completes with
+   * {@link HandedOver} once no write is in flight, since one landing after the other worker's
+   * restart would be refused and, worse, one landing before it would be shown.
+   */
+  void handOver() {
+    handedOver = true;
+    if (!inFlight && !ended.isDone()) {
+      ended.completeExceptionally(new HandedOver());
+    }
+  }
+
+  /** The turn was left for another worker to restart. */
+  static final class HandedOver extends RuntimeException {
+    HandedOver() {
+      super("handed over to another worker", null, false, false);
+    }
   }
 
   /** Completes once the final event is written, or exceptionally when a write failed. */
@@ -88,7 +113,7 @@ final class TurnWriter {
   }
 
   private void flush() {
-    if (inFlight || ended.isDone()) {
+    if (inFlight || ended.isDone() || handedOver) {
       return;
     }
     Frame.TurnEvent event;
@@ -122,6 +147,8 @@ final class TurnWriter {
     inFlight = false;
     if (event.isFinal()) {
       ended.complete(event);
+    } else if (handedOver) {
+      ended.completeExceptionally(new HandedOver());
     } else {
       flush();
     }

@@ -24,6 +24,7 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,14 +95,54 @@ public class RequestConsumer {
         consumer, Keys.REQUESTS, config.maxConcurrentStreams());
   }
 
+  /** Whether this instance takes new requests: not once it is stopping. */
+  public boolean isReading() {
+    return running;
+  }
+
+  /**
+   * On SIGTERM: takes no more requests at once, lets running turns finish within the grace period,
+   * and hands the rest over. Those stay unacknowledged and are marked idle, so another worker
+   * claims them on its next look and restarts them, instead of waiting out claimIdle.
+   */
   void stop(@Observes ShutdownEvent event) {
     running = false;
+    Log.infof("Stopping: no new requests; running turns get %s", config.shutdownGrace());
+    try {
+      // Whatever its last read returned is dispatched before the running turns are counted.
+      if (readLoop != null) {
+        readLoop.join(config.readBlock().plusSeconds(1).toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Upkeep goes on meanwhile: it keeps the running turns' requests from being claimed, and
+    // cancels still reach them.
+    List<String> handedOver = turns.drain(config.shutdownGrace());
     ticks.shutdownNow();
     try {
+      ticks.awaitTermination(2, TimeUnit.SECONDS); // its last refresh must not undo the mark below
+      if (!handedOver.isEmpty()) {
+        redis.execute("XCLAIM", markIdle(handedOver));
+        Log.infof("Handed over %d turns to the other workers", handedOver.size());
+      }
       redis.hash(String.class).hdel(Keys.WORKERS, consumer);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      Log.debug("Could not deregister the worker", e);
+      Log.warnf("Could not hand over or deregister cleanly (%s)", e.getMessage());
     }
+  }
+
+  /**
+   * XCLAIM's arguments to claim the entries for ourselves with IDLE at claimIdle: claimable by the
+   * other workers at once, and not counted as one more delivery (JUSTID).
+   */
+  private String[] markIdle(List<String> entryIds) {
+    List<String> args = new ArrayList<>(List.of(Keys.REQUESTS, Keys.GROUP, consumer, "0"));
+    args.addAll(entryIds);
+    args.addAll(List.of("IDLE", Long.toString(config.claimIdle().toMillis()), "JUSTID"));
+    return args.toArray(String[]::new);
   }
 
   /**
@@ -135,7 +176,7 @@ public class RequestConsumer {
                     consumer,
                     Keys.REQUESTS,
                     ">",
-                    new XReadGroupArgs().count(held).block(config.readBlock()))
+                    new XReadGroupArgs().count(held).block(blockUntil(nextClaim)))
                 : List.of();
         for (StreamMessage<String, String, String> entry : claimed) {
           held--;
@@ -164,6 +205,14 @@ public class RequestConsumer {
         slots.release(held);
       }
     }
+  }
+
+  /**
+   * The read blocks no longer than until the next claim is due (and at least 1 ms: 0 is forever).
+   */
+  private Duration blockUntil(long nextClaimNanos) {
+    long left = Math.max(TimeUnit.MILLISECONDS.toNanos(1), nextClaimNanos - System.nanoTime());
+    return Duration.ofNanos(Math.min(config.readBlock().toNanos(), left));
   }
 
   private String claimCursor = "0-0";
@@ -291,7 +340,9 @@ public class RequestConsumer {
           .hset(
               Keys.WORKERS,
               consumer,
-              (slots.availablePermits() + readerHolds) + ":" + System.currentTimeMillis());
+              (running ? slots.availablePermits() + readerHolds : 0)
+                  + ":"
+                  + System.currentTimeMillis());
       expireConsumers();
     } catch (RuntimeException e) {
       forgetGroupIfGone(e);
