@@ -29,9 +29,9 @@ public final class Keys {
   }
 
   /**
-   * Stream of a conversation's new turns (field {@code turn}: its id, {@code author}: who prompted),
-   * bounded and expiring: every chat-websocket instance with viewers of the conversation reads it,
-   * so a turn accepted on one instance reaches viewers on all of them.
+   * Stream of a conversation's new turns (field {@code turn}: its id, {@code author}: who
+   * prompted), bounded and expiring: every chat-websocket instance with viewers of the conversation
+   * reads it, so a turn accepted on one instance reaches viewers on all of them.
    */
   public static String conversationTurns(String conversationId) {
     return "aicoder:conv:" + conversationId + ":turns";
