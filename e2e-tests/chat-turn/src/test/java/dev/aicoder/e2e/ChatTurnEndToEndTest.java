@@ -11,7 +11,6 @@ import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -46,13 +45,20 @@ class ChatTurnEndToEndTest {
             "fake",
             "aicoder.ai.claim-idle",
             "2s");
-    chat = ServiceProcess.start("chat-websocket", "chat-websocket", freePort(), common);
+    chat =
+        ServiceProcess.start("chat-websocket", "chat-websocket", ServiceProcess.freePort(), common);
     workerA =
         ServiceProcess.start(
-            "ai-streaming", "ai-a", freePort(), with(common, "aicoder.ai.instance-id", "ai-a"));
+            "ai-streaming",
+            "ai-a",
+            ServiceProcess.freePort(),
+            with(common, "aicoder.ai.instance-id", "ai-a"));
     workerB =
         ServiceProcess.start(
-            "ai-streaming", "ai-b", freePort(), with(common, "aicoder.ai.instance-id", "ai-b"));
+            "ai-streaming",
+            "ai-b",
+            ServiceProcess.freePort(),
+            with(common, "aicoder.ai.instance-id", "ai-b"));
   }
 
   @AfterAll
@@ -160,11 +166,5 @@ class ChatTurnEndToEndTest {
     var map = new java.util.HashMap<>(base);
     map.put(key, value);
     return map;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

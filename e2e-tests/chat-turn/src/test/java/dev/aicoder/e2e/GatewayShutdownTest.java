@@ -9,7 +9,6 @@ import dev.aicoder.protocol.FrameCodec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +41,7 @@ class GatewayShutdownTest {
         ServiceProcess.start(
             "chat-websocket",
             "shutdown-chat-websocket",
-            freePort(),
+            ServiceProcess.freePort(),
             Map.of("quarkus.redis.hosts", redis.url()));
     workspaces = GatewayApi.freshFolder("gateway-shutdown");
   }
@@ -62,7 +61,7 @@ class GatewayShutdownTest {
     settings.put("aicoder.gateway.chat-websocket-url", "http://localhost:" + chat.port);
     settings.put("aicoder.gateway.shutdown-delay", "1s");
     ServiceProcess gateway =
-        ServiceProcess.start("gateway", "shutdown-gateway", freePort(), settings);
+        ServiceProcess.start("gateway", "shutdown-gateway", ServiceProcess.freePort(), settings);
     String token = GatewayApi.login(gateway.port);
     String workspace = GatewayApi.newWorkspace(gateway.port, token);
     try (gateway;
@@ -130,11 +129,5 @@ class GatewayShutdownTest {
       Thread.onSpinWait();
     }
     return false;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

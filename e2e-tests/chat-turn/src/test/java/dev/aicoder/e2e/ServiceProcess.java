@@ -2,6 +2,7 @@ package dev.aicoder.e2e;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,6 +66,13 @@ final class ServiceProcess implements AutoCloseable {
   /** The process's id. */
   long pid() {
     return process.pid();
+  }
+
+  /** A port nothing listens on now, for a process to take. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** Kills the process at once, as a crashed pod would die: no shutdown hooks, no draining. */

@@ -3,7 +3,6 @@ package dev.aicoder.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aicoder.localredis.LocalRedis;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +31,8 @@ class TwoGatewaysWriteTest {
     redis = LocalRedis.startOnFreePort();
     Map<String, String> settings =
         GatewayApi.settings(redis.url(), GatewayApi.freshFolder("two-gateways"));
-    gatewayA = ServiceProcess.start("gateway", "gateway-a", freePort(), settings);
-    gatewayB = ServiceProcess.start("gateway", "gateway-b", freePort(), settings);
+    gatewayA = ServiceProcess.start("gateway", "gateway-a", ServiceProcess.freePort(), settings);
+    gatewayB = ServiceProcess.start("gateway", "gateway-b", ServiceProcess.freePort(), settings);
   }
 
   @AfterAll
@@ -95,12 +94,6 @@ class TwoGatewaysWriteTest {
       }
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

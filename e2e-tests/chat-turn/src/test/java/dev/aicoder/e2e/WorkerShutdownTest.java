@@ -12,7 +12,6 @@ import dev.aicoder.protocol.FrameCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,7 +67,9 @@ class WorkerShutdownTest {
             "2s",
             "aicoder.ai.shutdown-grace",
             GRACE.toMillis() + "ms");
-    chat = ServiceProcess.start("chat-websocket", "shutdown-chat", freePort(), settings);
+    chat =
+        ServiceProcess.start(
+            "chat-websocket", "shutdown-chat", ServiceProcess.freePort(), settings);
   }
 
   /** Two live workers before each test; no instance id, so each names itself. */
@@ -76,7 +77,8 @@ class WorkerShutdownTest {
   void twoWorkers() throws Exception {
     while (workers.size() < 2) {
       workers.add(
-          ServiceProcess.start("ai-streaming", "shutdown-ai-" + ++started, freePort(), settings));
+          ServiceProcess.start(
+              "ai-streaming", "shutdown-ai-" + ++started, ServiceProcess.freePort(), settings));
     }
   }
 
@@ -262,11 +264,5 @@ class WorkerShutdownTest {
 
   private static Frame.Prompt prompt(String text) {
     return new Frame.Prompt(UUID.randomUUID().toString(), UUID.randomUUID().toString(), text, null);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -20,6 +20,18 @@ public final class RedisPing {
 
   private RedisPing() {}
 
+  /**
+   * DOWN while the instance is stopping (it takes no new work, so a load balancer should send
+   * none), else {@link #check}.
+   */
+  public static Uni<HealthCheckResponse> check(ReactiveRedisDataSource redis, boolean stopping) {
+    if (stopping) {
+      return Uni.createFrom()
+          .item(HealthCheckResponse.named("Shutdown").down().withData("state", "stopping").build());
+    }
+    return check(redis);
+  }
+
   /** UP when Redis answers within the timeout, else DOWN with the reason. */
   public static Uni<HealthCheckResponse> check(ReactiveRedisDataSource redis) {
     return redis

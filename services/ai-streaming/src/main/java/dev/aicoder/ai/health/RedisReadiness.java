@@ -28,14 +28,6 @@ public class RedisReadiness implements AsyncHealthCheck {
 
   @Override
   public Uni<HealthCheckResponse> call() {
-    if (!requests.isReading()) {
-      return Uni.createFrom()
-          .item(
-              HealthCheckResponse.named("Request reader")
-                  .down()
-                  .withData("state", "stopping")
-                  .build());
-    }
-    return RedisPing.check(redis);
+    return RedisPing.check(redis, !requests.isReading());
   }
 }

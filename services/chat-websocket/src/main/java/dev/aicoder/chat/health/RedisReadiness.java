@@ -28,14 +28,6 @@ public class RedisReadiness implements AsyncHealthCheck {
 
   @Override
   public Uni<HealthCheckResponse> call() {
-    if (sessions.draining()) {
-      return Uni.createFrom()
-          .item(
-              HealthCheckResponse.named("draining")
-                  .down()
-                  .withData("reason", "shutting down")
-                  .build());
-    }
-    return RedisPing.check(redis);
+    return RedisPing.check(redis, sessions.draining());
   }
 }

@@ -117,7 +117,7 @@ public class ChatService {
    * the client first. A repeated clientMsgId answers with the turn it already made and replays that
    * turn to this client (a retry, perhaps on another instance, must not miss it).
    */
-  public Frame.Accepted prompt(Session session, Frame.Prompt prompt) {
+  public void prompt(Session session, Frame.Prompt prompt) {
     Span span = tracer.spanBuilder("chat prompt").setSpanKind(SpanKind.PRODUCER).startSpan();
     Timer.Sample sample = Timer.start();
     try (Scope ignored = span.makeCurrent()) {
@@ -130,7 +130,6 @@ public class ChatService {
       } else {
         tailer.follow(accepted.turnId(), accepted.conversationId());
       }
-      return accepted;
     } finally {
       sample.stop(promptTimer);
       span.end();
