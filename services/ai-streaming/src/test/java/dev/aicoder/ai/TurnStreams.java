@@ -45,6 +45,27 @@ public final class TurnStreams {
     return request;
   }
 
+  /**
+   * Queues the request and reads it as {@code consumer} in one transaction, so that consumer (a
+   * worker that then dies) holds it and no live worker can read it first.
+   */
+  public void takeAs(String consumer, TurnRequest request) {
+    redis.withTransaction(
+        tx -> {
+          tx.stream(String.class).xadd(Keys.REQUESTS, Map.of(TurnRequest.FIELD, request.toJson()));
+          tx.execute(
+              "XREADGROUP",
+              "GROUP",
+              Keys.GROUP,
+              consumer,
+              "COUNT",
+              "1",
+              "STREAMS",
+              Keys.REQUESTS,
+              ">");
+        });
+  }
+
   public static TurnRequest request(String text) {
     return new TurnRequest(
         UUID.randomUUID().toString(),

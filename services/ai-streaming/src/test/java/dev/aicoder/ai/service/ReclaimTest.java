@@ -16,7 +16,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,23 +58,11 @@ class ReclaimTest {
     assertThat(TurnStreams.last(events, Frame.Error.class).code()).isEqualTo("worker_failed");
   }
 
-  /** Adds the request and reads it as another consumer in one transaction, so it owns it. */
+  /** The request, held by a worker that is gone. */
   private void takeAsDeadWorker(TurnRequest request) {
-    new TurnStreams(redis).awaitGroup();
-    redis.withTransaction(
-        tx -> {
-          tx.stream(String.class).xadd(Keys.REQUESTS, Map.of(TurnRequest.FIELD, request.toJson()));
-          tx.execute(
-              "XREADGROUP",
-              "GROUP",
-              Keys.GROUP,
-              "dead-worker",
-              "COUNT",
-              "1",
-              "STREAMS",
-              Keys.REQUESTS,
-              ">");
-        });
+    TurnStreams turns = new TurnStreams(redis);
+    turns.awaitGroup();
+    turns.takeAs("dead-worker", request);
     current = request.turnId();
     var pending = redis.stream(String.class).xpending(Keys.REQUESTS, Keys.GROUP);
     assertThat(pending.getConsumers()).containsKey("dead-worker");

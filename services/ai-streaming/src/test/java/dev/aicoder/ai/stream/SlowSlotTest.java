@@ -60,21 +60,7 @@ class SlowSlotTest {
     turns.awaitGroup();
     // The one slot gets busy with a long turn claimed from a dead worker, while the reader waits.
     TurnRequest first = TurnStreams.request("slow slot first #tokens=60 #gap=100");
-    // Added and read by a dead worker in one transaction, so it is that worker's.
-    redis.withTransaction(
-        tx -> {
-          tx.stream(String.class).xadd(Keys.REQUESTS, Map.of(TurnRequest.FIELD, first.toJson()));
-          tx.execute(
-              "XREADGROUP",
-              "GROUP",
-              Keys.GROUP,
-              "dead-worker",
-              "COUNT",
-              "1",
-              "STREAMS",
-              Keys.REQUESTS,
-              ">");
-        });
+    turns.takeAs("dead-worker", first);
     Awaitility.await()
         .atMost(WITHIN)
         .pollInterval(Duration.ofMillis(10))
