@@ -2,6 +2,7 @@ package dev.aicoder.gateway;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The health of one part of the product as /api/status reports it.
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param detail why it is DOWN, in words
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record ComponentStatus(
     String name, String status, String version, long responseTimeMs, String detail) {
 

@@ -5,6 +5,7 @@ import dev.aicoder.gateway.Team;
 import dev.aicoder.gateway.security.Caller;
 import dev.aicoder.gateway.service.AccountStore;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,12 +21,15 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class AdminResource {
 
   /** A new user. */
+  @RegisterForReflection
   public record NewUser(String username, String password, String role) {}
 
   /** A new team. */
+  @RegisterForReflection
   public record NewTeam(String name) {}
 
   /** A user to add to a team. */
+  @RegisterForReflection
   public record NewMember(String username) {}
 
   private final AccountStore accounts;

@@ -19,6 +19,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.oidc.IdToken;
 import io.quarkus.oidc.OidcSession;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
@@ -52,12 +53,15 @@ public class AuthResource {
   static final String SSO_STATE_COOKIE = "aicoder_sso_state";
 
   /** A sign-in request. */
+  @RegisterForReflection
   public record Login(String username, String password) {}
 
   /** A signed-in session. */
+  @RegisterForReflection
   public record Session(String token, long expiresAt, String username, String role) {}
 
   /** The caller, their role and teams. */
+  @RegisterForReflection
   public record Me(String username, String role, List<Team> teams, long tokenExpiresAt) {}
 
   private final AccountStore accounts;

@@ -7,6 +7,7 @@ import dev.aicoder.gateway.service.WorkspaceFiles;
 import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
 import dev.aicoder.gateway.service.WorkspacePaths;
 import dev.aicoder.gateway.service.WorkspaceStore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -32,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class ContextResource {
 
   /** One file's text, at most the characters asked for; a binary file comes without text. */
+  @RegisterForReflection
   public record ContextFile(String path, String text, boolean truncated, boolean binary) {}
 
   private final WorkspaceStore workspaces;

@@ -4,6 +4,7 @@ import dev.aicoder.gateway.Conversation;
 import dev.aicoder.gateway.security.Caller;
 import dev.aicoder.gateway.service.ConversationStore;
 import dev.aicoder.gateway.service.ConversationStore.MessagePage;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -24,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class ConversationResource {
 
   /** A rename and/or share: {@code teamId} "" stops sharing. */
+  @RegisterForReflection
   public record Update(String title, String teamId) {}
 
   private final ConversationStore conversations;

@@ -11,6 +11,7 @@ import dev.aicoder.gateway.service.WorkspaceFiles.WriteResult;
 import dev.aicoder.gateway.service.WorkspacePaths;
 import dev.aicoder.gateway.service.WorkspaceStore;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -36,9 +37,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class WorkspaceResource {
 
   /** A new workspace. */
+  @RegisterForReflection
   public record NewWorkspace(String name, String teamId) {}
 
   /** A rename or move. */
+  @RegisterForReflection
   public record Move(String from, String to) {}
 
   private final WorkspaceStore workspaces;

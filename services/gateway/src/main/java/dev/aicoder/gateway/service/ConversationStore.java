@@ -10,6 +10,7 @@ import dev.aicoder.protocol.ChatMessage;
 import dev.aicoder.protocol.Keys;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.redis.client.ResponseType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.BadRequestException;
@@ -119,6 +120,7 @@ public class ConversationStore {
   }
 
   /** Messages newest first, and where the older ones start. */
+  @RegisterForReflection
   public record MessagePage(List<ChatMessage> messages, String nextCursor) {}
 
   /** Renames and/or shares (teamId) or unshares ("" as teamId) a conversation; owner only. */

@@ -2,6 +2,7 @@ package dev.aicoder.gateway.service;
 
 import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.FileEntry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +80,7 @@ public class WorkspaceFiles {
   }
 
   /** A folder page and the cursor of the next one (null at the end). */
+  @RegisterForReflection
   public record TreePage(List<FileEntry> entries, String nextCursor) {}
 
   /** The attributes and version of an existing regular file; 404 otherwise. */
