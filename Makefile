@@ -3,7 +3,7 @@ MVN ?= mvn -B -ntp
 NPM ?= npm --prefix frontend
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test clean fmt frontend frontend-test chaos
+.PHONY: help build run test clean fmt frontend frontend-test chaos k8s
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ TURNS ?= 1000
 RATE ?= 2
 chaos: ## Fault harness: two of each service, kills, Redis restart, drops, model faults; a table (TURNS=1000 RATE=2)
 	@chaos/run.sh --turns $(TURNS) --rate $(RATE)
+
+k8s: ## Render k8s/ (kustomize base and overlays) from the Helm chart after changing helm/ai-coder
+	$(MVN) -q install -DskipTests -pl deploy -am
+	$(MVN) -q test -pl deploy -Dtest=KustomizeDriftTest -Dk8s.write=true -Dsurefire.failIfNoSpecifiedTests=false
 
 fmt: frontend/node_modules/.package-lock.json ## Format Java and TypeScript sources
 	$(MVN) -q spotless:apply
