@@ -36,7 +36,7 @@ chaos: ## Fault harness: two of each service, kills, Redis restart, drops, model
 
 k8s: ## Render k8s/ (kustomize base and overlays) from the Helm chart after changing helm/ai-coder
 	$(MVN) -q install -DskipTests -pl deploy -am
-	$(MVN) -q test -pl deploy -Dtest=KustomizeDriftTest -Dk8s.write=true -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -q test -pl deploy -Dtest=KustomizeDriftTest#theCommittedManifestsAreTheChartsRendering -Dk8s.write=true -Dsurefire.failIfNoSpecifiedTests=false
 
 fmt: frontend/node_modules/.package-lock.json ## Format Java and TypeScript sources
 	$(MVN) -q spotless:apply
