@@ -23,10 +23,15 @@ final class GatewayApi {
 
   private GatewayApi() {}
 
-  /** What every gateway of one test needs: Redis, the first admin, one volume, one credential. */
+  /**
+   * What every gateway of one test needs: Redis (none: the environment says), the first admin, one
+   * volume, one credential.
+   */
   static Map<String, String> settings(String redisUrl, Path workspaceRoot) throws IOException {
     Map<String, String> props = new HashMap<>();
-    props.put("quarkus.redis.hosts", redisUrl);
+    if (redisUrl != null) {
+      props.put("quarkus.redis.hosts", redisUrl);
+    }
     props.put("aicoder.gateway.workspace-root", Files.createDirectories(workspaceRoot).toString());
     props.put("aicoder.gateway.auth.admin-user", ADMIN);
     props.put("aicoder.gateway.auth.admin-password", ADMIN_PASSWORD);

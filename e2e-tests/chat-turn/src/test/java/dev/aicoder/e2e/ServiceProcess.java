@@ -26,6 +26,22 @@ final class ServiceProcess implements AutoCloseable {
 
   static ServiceProcess start(String service, String name, int port, Map<String, String> props)
       throws IOException, InterruptedException {
+    return start(service, name, port, props, Map.of());
+  }
+
+  /** Starts a service with these environment variables too, as Kubernetes configures a pod. */
+  static ServiceProcess start(
+      String service, String name, int port, Map<String, String> props, Map<String, String> env)
+      throws IOException, InterruptedException {
+    ServiceProcess started = launch(service, name, port, props, env);
+    started.awaitReady(name);
+    return started;
+  }
+
+  /** Starts a service without waiting for it to be ready. */
+  static ServiceProcess launch(
+      String service, String name, int port, Map<String, String> props, Map<String, String> env)
+      throws IOException {
     Path jar = Path.of("../../services", service, "target/quarkus-app/quarkus-run.jar");
     if (!jar.toFile().exists()) {
       throw new IllegalStateException(jar + " is missing: package the services first (mvn verify)");
@@ -35,11 +51,22 @@ final class ServiceProcess implements AutoCloseable {
     props.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.addAll(List.of("-jar", jar.toString()));
     File log = Path.of("target", name + ".log").toFile();
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-    ServiceProcess started = new ServiceProcess(process, port);
-    started.awaitReady(name);
-    return started;
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    return new ServiceProcess(builder.redirectOutput(log).start(), port);
+  }
+
+  /** The status of {@code /q/health/ready} now, or -1 while nothing answers. */
+  int readiness() throws InterruptedException {
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build();
+    try {
+      return HttpClient.newHttpClient()
+          .send(ready, HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException notYet) {
+      return -1;
+    }
   }
 
   private void awaitReady(String name) throws InterruptedException {
