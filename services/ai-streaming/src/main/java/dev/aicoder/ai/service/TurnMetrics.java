@@ -2,6 +2,7 @@ package dev.aicoder.ai.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,7 +67,19 @@ public class TurnMetrics {
 
   /** Registers a gauge of requests waiting in the stream for a worker. */
   public void queuedGauge(Supplier<Number> queued) {
-    registry.gauge("aicoder.turn.queued", queued, s -> s.get().doubleValue());
+    // A strong reference: the registry holds a gauge's object weakly, and a method reference
+    // nothing else holds is collected at the next GC, leaving the gauge NaN.
+    Gauge.builder("aicoder.turn.queued", queued, s -> s.get().doubleValue())
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** Registers a gauge of the request group's lag: requests no worker has read yet. */
+  public void lagGauge(Supplier<Number> lag) {
+    Gauge.builder("aicoder.requests.lag", lag, s -> s.get().doubleValue())
+        .description("Requests in the stream that no worker of the group has read yet")
+        .strongReference(true)
+        .register(registry);
   }
 
   void queue(long ms) {

@@ -84,6 +84,7 @@ public class RequestConsumer {
   void start(@Observes StartupEvent event) {
     running = true;
     metrics.queuedGauge(this::queued);
+    metrics.lagGauge(this::lag);
     readLoop = new Thread(this::readLoop, "requests-reader");
     readLoop.setDaemon(true);
     readLoop.start();
@@ -365,6 +366,24 @@ public class RequestConsumer {
             Long.toString(System.currentTimeMillis()));
     if (removed != null && removed.size() > 0) {
       Log.infof("Removed the consumers of workers that are gone: %s", removed);
+    }
+  }
+
+  /**
+   * Requests in the stream no worker has read yet (XINFO GROUPS {@code lag}, Redis 7); NaN when
+   * Redis cannot tell (after XDEL) or does not answer, so a rule sees a gap rather than a zero.
+   */
+  private Number lag() {
+    try {
+      for (Response group : redis.execute("XINFO", "GROUPS", Keys.REQUESTS)) {
+        if (Keys.GROUP.equals(group.get("name").toString())) {
+          Response lag = group.get("lag");
+          return lag == null ? Double.NaN : lag.toLong();
+        }
+      }
+      return Double.NaN;
+    } catch (RuntimeException e) {
+      return Double.NaN;
     }
   }
 
