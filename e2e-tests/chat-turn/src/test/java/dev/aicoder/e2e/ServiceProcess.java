@@ -34,7 +34,12 @@ final class ServiceProcess implements AutoCloseable {
       String service, String name, int port, Map<String, String> props, Map<String, String> env)
       throws IOException, InterruptedException {
     ServiceProcess started = launch(service, name, port, props, env);
-    started.awaitReady(name);
+    try {
+      started.awaitReady(name);
+    } catch (RuntimeException | InterruptedException notReady) {
+      started.process.destroyForcibly(); // a failed start must not outlive the test
+      throw notReady;
+    }
     return started;
   }
 
