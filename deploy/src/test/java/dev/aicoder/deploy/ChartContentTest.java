@@ -160,6 +160,43 @@ class ChartContentTest {
   }
 
   @Test
+  void anExternalRedisThroughSentinelWithTlsAndAPrivateCa() {
+    List<ObjectNode> objects = Chart.render("external-redis");
+    assertThat(PolicyTest.ofKind(objects, "StatefulSet"))
+        .as("no Redis of the chart's own")
+        .isEmpty();
+    JsonNode config =
+        PolicyTest.ofKind(objects, "ConfigMap").stream()
+            .filter(c -> c.at("/metadata/name").asText().equals(Chart.RELEASE))
+            .findFirst()
+            .orElseThrow()
+            .path("data");
+    assertThat(config.path("REDIS_CLIENT_TYPE").asText()).isEqualTo("sentinel");
+    assertThat(config.path("REDIS_MASTER_NAME").asText()).isEqualTo("ai-coder");
+    assertThat(config.path("REDIS_HOSTS").asText())
+        .isEqualTo(
+            "rediss://sentinel-0.redis:26379/0,rediss://sentinel-1.redis:26379/0,rediss://sentinel-2.redis:26379/0");
+    assertThat(config.path("REDIS_TLS_HOSTNAME_VERIFICATION").asText()).isEqualTo("NONE");
+    String caFile = config.path("REDIS_TLS_CA_FILE").asText();
+    for (var service : PolicyTest.components(objects).entrySet()) {
+      JsonNode pod = service.getValue().at("/spec/template/spec");
+      JsonNode mount =
+          Stream.of(Chart.JSON.convertValue(pod.at("/containers/0/volumeMounts"), JsonNode[].class))
+              .filter(m -> caFile.startsWith(m.path("mountPath").asText() + "/"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError(service.getKey() + " does not mount " + caFile));
+      assertThat(pod.path("volumes").toString())
+          .as(service.getKey())
+          .contains("\"name\":\"" + mount.path("name").asText() + "\"")
+          .contains("\"secretName\":\"redis-ca\"");
+      assertThat(service.getValue().at("/spec/template/spec/containers/0/env").toString())
+          .as(service.getKey() + " reads the password from the installer's Secret")
+          .contains("{\"name\":\"redis-credentials\",\"key\":\"password\"}");
+    }
+  }
+
+  @Test
   void theGracePeriodOutlastsThePreStopPauseAndTheDrain() {
     for (ObjectNode deployment : PolicyTest.ofKind(Chart.render("default"), "Deployment")) {
       JsonNode pod = deployment.at("/spec/template/spec");
