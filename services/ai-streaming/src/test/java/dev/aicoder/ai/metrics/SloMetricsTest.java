@@ -32,8 +32,13 @@ class SloMetricsTest {
   @Inject RedisDataSource redis;
 
   private String scrape() {
+    return scrape("Prometheus/2.53.0");
+  }
+
+  private String scrape(String userAgent) {
     return given()
         .accept(OPENMETRICS)
+        .header("User-Agent", userAgent)
         .get("/q/metrics")
         .then()
         .statusCode(200)
@@ -81,6 +86,19 @@ class SloMetricsTest {
         .containsPattern(
             "(?m)^http_server_requests_seconds_bucket\\{[^}]*uri=\"/slo-probe\"[^}]*\\} 1\\.0"
                 + " # \\{span_id=\"[0-9a-f]{16}\",trace_id=\"[0-9a-f]{32}\"\\} ");
+  }
+
+  /**
+   * Micrometer puts an exemplar on a histogram's _count too, and Prometheus before 2.43 (Debian
+   * 12's) drops the whole scrape for it: such a server gets the text format, without exemplars.
+   */
+  @Test
+  void anOlderPrometheusGetsNoExemplars() {
+    given().get("/slo-probe").then().statusCode(200);
+
+    String metrics = scrape("Prometheus/2.42.0");
+    assertThat(metrics).containsPattern(bucket("http_server_requests_seconds", "0.1"));
+    assertThat(metrics).doesNotContain("# {").doesNotContain("# EOF");
   }
 
   private static Pattern bucket(String timer, String le) {
