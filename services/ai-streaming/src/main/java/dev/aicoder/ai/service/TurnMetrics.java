@@ -54,6 +54,10 @@ public class TurnMetrics {
             .description("Model calls retried after 429/5xx")
             .register(registry);
     registry.gauge("aicoder.turn.active", active);
+    // The SLO's outcomes at 0 from the start: a series born at 1 hides its first turn from rate().
+    for (String outcome : new String[] {"done", "error", "cancelled"}) {
+      registry.counter("aicoder.turn.ended", "outcome", outcome);
+    }
   }
 
   private Timer timer(String name, String description) {

@@ -57,6 +57,9 @@ public class Sessions {
         Counter.builder("aicoder.ws.dead.closed")
             .description("Connections closed because they stopped answering pings")
             .register(metrics);
+    // Counted by ChatEndpoint, which exists only from the first connection: registered here, at
+    // startup, so the first resume is a step a rate can see and not a series born at 1.
+    metrics.counter("aicoder.ws.resumes");
     metrics.gauge("aicoder.ws.connections", byConnection, Map::size);
     metrics.gauge(
         "aicoder.ws.send.queue.max",
