@@ -176,6 +176,10 @@ class PolicyTest {
           .isTrue();
     }
     assertThat(policies.allows(STRANGER, pod(redis), 6379)).isFalse();
+    assertThat(policies.allows(PROMETHEUS, pod(redis), 9121))
+        .as("Prometheus scrapes Redis's exporter")
+        .isTrue();
+    assertThat(policies.allows(PROMETHEUS, pod(redis), 6379)).as("but not Redis").isFalse();
     assertThat(policies.allows(INGRESS_CONTROLLER, pod(redis), 6379)).isFalse();
     boolean keda = ofKind(objects, "ScaledObject").size() > 0;
     assertThat(policies.allows(Peer.pod("keda", Map.of("app", "keda-operator")), pod(redis), 6379))
