@@ -73,10 +73,25 @@ public sealed interface Frame {
    */
   record ContextRef(String path, String workspaceId) {}
 
-  /** Ask the assistant. */
+  /**
+   * Ask the assistant. {@code traceparent} (optional, W3C) names the span the prompt's trace
+   * continues: a client that traces sets it, and the gateway's proxy sets its own hop's.
+   */
   @JsonTypeName("prompt")
-  record Prompt(String conversationId, String clientMsgId, String text, List<ContextRef> context)
+  record Prompt(
+      String conversationId,
+      String clientMsgId,
+      String text,
+      List<ContextRef> context,
+      String traceparent)
       implements Frame {
+
+    /** A prompt that starts no trace of its own. */
+    public Prompt(
+        String conversationId, String clientMsgId, String text, List<ContextRef> context) {
+      this(conversationId, clientMsgId, text, context, null);
+    }
+
     @Override
     public Optional<String> problem() {
       Optional<String> conversation = checkConversationId(conversationId);

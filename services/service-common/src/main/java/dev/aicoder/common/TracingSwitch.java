@@ -6,8 +6,13 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Turns the OpenTelemetry SDK off when {@code OTEL_EXPORTER_OTLP_ENDPOINT} is unset, so a service
- * with nowhere to send traces stays quiet instead of logging failed exports to localhost:4317. Its
- * ordinal is below application.properties, so an explicit setting always wins.
+ * with nowhere to send traces stays quiet instead of logging failed exports to localhost:4317, and
+ * on when it is set. Its ordinal is below application.properties, so an explicit setting always
+ * wins.
+ *
+ * <p>It answers both ways: Quarkus records what this source said while the service was built (no
+ * endpoint there, so "disabled") as the default of the packaged service, and a source that then
+ * said nothing would leave that build-time "disabled" in force wherever the service runs.
  */
 public class TracingSwitch implements ConfigSource {
 
@@ -20,7 +25,7 @@ public class TracingSwitch implements ConfigSource {
   }
 
   TracingSwitch(String endpoint) {
-    values = endpoint == null || endpoint.isBlank() ? Map.of(KEY, "true") : Map.of();
+    values = Map.of(KEY, Boolean.toString(endpoint == null || endpoint.isBlank()));
   }
 
   @Override

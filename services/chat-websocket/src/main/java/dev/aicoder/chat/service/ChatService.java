@@ -15,11 +15,15 @@ import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -118,7 +122,12 @@ public class ChatService {
    * turn to this client (a retry, perhaps on another instance, must not miss it).
    */
   public void prompt(Session session, Frame.Prompt prompt) {
-    Span span = tracer.spanBuilder("chat prompt").setSpanKind(SpanKind.PRODUCER).startSpan();
+    Span span =
+        tracer
+            .spanBuilder("chat prompt")
+            .setParent(parent(prompt))
+            .setSpanKind(SpanKind.PRODUCER)
+            .startSpan();
     Timer.Sample sample = Timer.start();
     try (Scope ignored = span.makeCurrent()) {
       Accepted outcome = accept(session, prompt);
@@ -265,6 +274,33 @@ public class ChatService {
     return new Refused(
         ErrorCode.NOT_FOUND,
         "Conversation " + conversationId + " was deleted; start a new conversation.");
+  }
+
+  /**
+   * The trace a prompt continues: the one its frame names (the gateway's proxy hop, or a client
+   * that traces), else whatever is current.
+   */
+  private static Context parent(Frame.Prompt prompt) {
+    if (prompt.traceparent() == null) {
+      return Context.current();
+    }
+    return W3CTraceContextPropagator.getInstance()
+        .extract(Context.current(), prompt.traceparent(), TraceparentGetter.INSTANCE);
+  }
+
+  /** Reads a lone {@code traceparent} value as the propagator's carrier. */
+  private enum TraceparentGetter implements TextMapGetter<String> {
+    INSTANCE;
+
+    @Override
+    public Iterable<String> keys(String carrier) {
+      return List.of("traceparent");
+    }
+
+    @Override
+    public String get(String carrier, String key) {
+      return "traceparent".equals(key) ? carrier : null;
+    }
   }
 
   private static String traceparent() {

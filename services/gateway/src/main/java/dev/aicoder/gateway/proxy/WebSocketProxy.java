@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * reads slowly pauses the backend socket instead of growing this heap ({@link #MAX_UNSENT_BYTES}),
  * and one that stops answering pings is closed, which closes its backend socket: this replica
  * answers chat-websocket's pings itself, so it must find dead browsers itself too. A stopping
- * gateway closes every socket with 1012 ({@link #restartAll()}).
+ * gateway closes every socket with 1012 ({@link #restartAll()}). Each prompt's hop is a span of the
+ * prompt's trace ({@link PromptSpans}).
  */
 @WebSocket(path = "/ws/chat")
 public class WebSocketProxy {
@@ -52,11 +53,13 @@ public class WebSocketProxy {
 
   private final URI target;
   private final HttpClient client;
+  private final PromptSpans prompts;
   private final long silentLimitNanos;
   private final Map<String, Link> links = new ConcurrentHashMap<>();
   private volatile boolean restarting;
 
-  WebSocketProxy(GatewayConfig config, Vertx vertx) {
+  WebSocketProxy(GatewayConfig config, Vertx vertx, PromptSpans prompts) {
+    this.prompts = prompts;
     this.target = URI.create(config.wsProxyTarget().orElse(config.chatWebsocketUrl()));
     this.client =
         vertx.createHttpClient(
@@ -71,7 +74,7 @@ public class WebSocketProxy {
       close(front, SERVICE_RESTART, "the gateway is restarting; reconnect");
       return;
     }
-    Link link = new Link(front);
+    Link link = new Link(front, prompts);
     links.put(front.id(), link);
     String query = front.handshakeRequest().query();
     WebSocketConnectOptions options =
@@ -97,7 +100,7 @@ public class WebSocketProxy {
   void onText(String text, WebSocketConnection front) {
     Link link = links.get(front.id());
     if (link != null) {
-      link.send(WebSocketFrame.textFrame(text, true));
+      link.send(WebSocketFrame.textFrame(link.traced(text), true));
     }
   }
 
@@ -105,7 +108,7 @@ public class WebSocketProxy {
   void onBinary(Buffer bytes, WebSocketConnection front) {
     Link link = links.get(front.id());
     if (link != null) {
-      link.send(WebSocketFrame.binaryFrame(bytes, true));
+      link.send(WebSocketFrame.binaryFrame(link.traced(bytes), true));
     }
   }
 
@@ -172,6 +175,8 @@ public class WebSocketProxy {
   /** One browser connection and its backend connection. */
   private static final class Link {
     private final WebSocketConnection front;
+    private final PromptSpans prompts;
+    private final PromptSpans.Pending unanswered = new PromptSpans.Pending();
     private final Queue<WebSocketFrame> pending = new ArrayDeque<>();
     private io.vertx.core.http.WebSocket back;
     private Context backContext;
@@ -180,8 +185,17 @@ public class WebSocketProxy {
     private boolean paused;
     volatile long lastSeenNanos = System.nanoTime();
 
-    Link(WebSocketConnection front) {
+    Link(WebSocketConnection front, PromptSpans prompts) {
       this.front = front;
+      this.prompts = prompts;
+    }
+
+    synchronized String traced(String text) {
+      return prompts.fromBrowser(text, unanswered);
+    }
+
+    synchronized Buffer traced(Buffer bytes) {
+      return prompts.fromBrowser(bytes, unanswered);
     }
 
     synchronized void connected(io.vertx.core.http.WebSocket socket) {
@@ -191,8 +205,16 @@ public class WebSocketProxy {
       }
       back = socket;
       backContext = Vertx.currentContext();
-      socket.textMessageHandler(t -> forward(front.sendText(t), t.length()));
-      socket.binaryMessageHandler(b -> forward(front.sendBinary(b), b.length()));
+      socket.textMessageHandler(
+          t -> {
+            answered(t);
+            forward(front.sendText(t), t.length());
+          });
+      socket.binaryMessageHandler(
+          b -> {
+            answered(b);
+            forward(front.sendBinary(b), b.length());
+          });
       socket.closeHandler(
           v -> {
             Short code = socket.closeStatusCode();
@@ -246,8 +268,17 @@ public class WebSocketProxy {
       }
     }
 
+    private synchronized void answered(String text) {
+      prompts.fromBackend(text, unanswered);
+    }
+
+    private synchronized void answered(Buffer bytes) {
+      prompts.fromBackend(bytes, unanswered);
+    }
+
     synchronized void close(int code, String reason) {
       closed = true;
+      unanswered.endAll();
       if (back != null && !back.isClosed()) {
         int sent = code == 1005 ? 1000 : code == 1006 ? 1011 : code;
         back.close((short) sent, reason);
