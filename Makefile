@@ -3,7 +3,7 @@ MVN ?= mvn -B -ntp
 NPM ?= npm --prefix frontend
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test clean fmt frontend frontend-test chaos k8s
+.PHONY: help build run test clean fmt frontend frontend-test chaos k8s observe
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ build: frontend ## Build the web app and every service (no tests)
 REPLICAS ?= 1
 run: build ## Build, start Redis and the five services, print the URL; Ctrl-C stops all (REPLICAS=2: two of each)
 	@REPLICAS=$(REPLICAS) scripts/run-local.sh
+
+observe: ## Prometheus on the running `make run` suite with grafana/rules loaded; prints its URL
+	@scripts/observe.sh
 
 test: frontend-test frontend ## Build and run every test (formatting included), then the browser end-to-end test
 	$(MVN) verify
