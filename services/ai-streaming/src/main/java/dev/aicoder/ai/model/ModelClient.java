@@ -8,12 +8,7 @@ import dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse;
 import dev.langchain4j.model.openai.internal.chat.Message;
 import dev.langchain4j.model.openai.internal.shared.StreamOptions;
 import dev.langchain4j.model.openai.internal.shared.Usage;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Vertx;
-import io.vertx.core.impl.ContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -40,14 +35,12 @@ public class ModelClient {
   static final int CONNECTIONS_PER_CLIENT = 50;
 
   private final AiConfig.Llm llm;
-  private final Vertx vertx;
   private final int maxOutputTokens;
   private final List<OpenAiClient> clients;
   private final AtomicInteger next = new AtomicInteger();
 
-  ModelClient(AiConfig config, Vertx vertx) {
+  ModelClient(AiConfig config) {
     this.llm = config.llm();
-    this.vertx = vertx;
     this.maxOutputTokens = config.maxOutputTokens();
     int count =
         (config.maxConcurrentStreams() + CONNECTIONS_PER_CLIENT - 1) / CONNECTIONS_PER_CLIENT;
@@ -96,10 +89,12 @@ public class ModelClient {
   }
 
   /**
-   * Starts streaming a completion; the returned handle aborts the HTTP call. The call is a client
-   * span of {@code trace} (the turn's), and its {@code traceparent} goes to the model server.
+   * Starts streaming a completion; the returned handle aborts the HTTP call.
+   *
+   * <p>The REST client propagates the current OpenTelemetry context, so calling this inside the
+   * turn's span carries the trace to the model server.
    */
-  public ResponseHandle stream(List<Message> messages, Context trace, Listener listener) {
+  public ResponseHandle stream(List<Message> messages, Listener listener) {
     ChatCompletionRequest request =
         ChatCompletionRequest.builder().model(llm.model()).messages(messages).stream(true)
             .streamOptions(StreamOptions.builder().includeUsage(true).build())
@@ -108,27 +103,6 @@ public class ModelClient {
     int[] usage = {0, 0};
     String[] finishReason = {null};
     OpenAiClient client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
-    // The REST client starts its client span from the Vert.x context it is called on, not from
-    // this thread's OpenTelemetry context (a turn runs on a plain worker thread, so its span would
-    // be lost): call it on a fresh duplicated context that carries the turn's span.
-    ContextInternal carrier =
-        (ContextInternal) VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-    ResponseHandle[] handle = new ResponseHandle[1];
-    carrier.dispatch(
-        () -> {
-          try (Scope ignored = trace.makeCurrent()) {
-            handle[0] = start(client, request, listener, usage, finishReason);
-          }
-        });
-    return handle[0];
-  }
-
-  private static ResponseHandle start(
-      OpenAiClient client,
-      ChatCompletionRequest request,
-      Listener listener,
-      int[] usage,
-      String[] finishReason) {
     return client
         .chatCompletion(request)
         .onPartialResponse(

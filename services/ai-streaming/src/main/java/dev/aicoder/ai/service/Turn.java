@@ -8,7 +8,7 @@ import dev.aicoder.protocol.TurnRequest;
 import dev.langchain4j.model.openai.internal.ResponseHandle;
 import dev.langchain4j.model.openai.internal.chat.Message;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.List;
@@ -176,7 +176,10 @@ final class Turn implements ModelClient.Listener {
     }
     callStart = System.nanoTime();
     arm(config.firstTokenTimeout(), "The model sent no first token within ");
-    call = model.stream(messages, Context.root().with(span), this);
+    // Current while the call starts, so the REST client sends the trace on to the model server.
+    try (Scope ignored = span.makeCurrent()) {
+      call = model.stream(messages, this);
+    }
   }
 
   @Override
