@@ -6,7 +6,7 @@ NPM ?= npm --prefix frontend
 .PHONY: help build run test clean fmt frontend frontend-test chaos k8s observe
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
 	$(NPM) ci --no-audit --no-fund
