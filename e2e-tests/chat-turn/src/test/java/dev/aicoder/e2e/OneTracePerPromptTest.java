@@ -197,6 +197,15 @@ class OneTracePerPromptTest {
                               .doesNotContain(secret)));
     }
     assertThat(otlp.problems()).as("exports the receiver could not read").isEmpty();
+
+    // The stream readers poll Redis all the time: none of those polls may be a trace of its own.
+    assertThat(otlp.spans())
+        .filteredOn(
+            s ->
+                "redis".equals(s.attributes().get("db.system"))
+                    || "redis".equals(s.attributes().get("db.system.name")))
+        .as("Redis commands outside a prompt's trace")
+        .allSatisfy(s -> assertThat(s.parentSpanId()).as(s.toString()).isNotEmpty());
   }
 
   private static List<ReceivedSpan> trace(String traceId) {
