@@ -59,6 +59,9 @@ public interface GatewayConfig {
   /** Workspace file handling. */
   Files files();
 
+  /** Bounds of the in-process caches (file reads: {@link Files#cacheSize()}). */
+  Caches caches();
+
   /**
    * On SIGTERM, how long the gateway goes on serving with readiness DOWN, so the ingress stops
    * sending it traffic, before it closes its chat sockets.
@@ -160,6 +163,33 @@ public interface GatewayConfig {
     /** The most entries one tree page holds. */
     @WithDefault("1000")
     int treeMaxPage();
+  }
+
+  /**
+   * Bounds of the in-process caches. Each forgets its least useful entries past its bound (and
+   * re-reads them from Redis or the disk when asked again), so memory stays flat whatever comes in.
+   */
+  interface Caches {
+
+    /** Verified access tokens remembered, so a signature is checked once per token. */
+    @WithDefault("50000")
+    int tokenChecks();
+
+    /** Tokens whose revocation (sign-out) was looked up in the last minute. */
+    @WithDefault("100000")
+    int revocations();
+
+    /** Workspaces (their team and folder) remembered, so a file read needs no Redis call. */
+    @WithDefault("10000")
+    int workspaces();
+
+    /** Team memberships remembered for a few seconds, so a file read needs no Redis call. */
+    @WithDefault("100000")
+    int memberships();
+
+    /** The most bytes of the web app's pre-compressed assets held in memory. */
+    @WithDefault("32M")
+    io.quarkus.runtime.configuration.MemorySize precompressedAssets();
   }
 
   /** Single sign-on. */

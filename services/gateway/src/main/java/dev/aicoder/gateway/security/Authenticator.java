@@ -1,16 +1,20 @@
 package dev.aicoder.gateway.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.aicoder.auth.InvalidTokenException;
 import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.common.ProblemException;
+import dev.aicoder.gateway.config.GatewayConfig;
+import dev.aicoder.gateway.config.LocalCaches;
 import dev.aicoder.gateway.security.SecurityCounters.Reason;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides whether a request may go on: the bearer token is verified (except on the few public
@@ -24,14 +28,27 @@ public class Authenticator {
   private static final Set<String> PUBLIC =
       Set.of("/api/auth/login", "/api/auth/methods", "/api/auth/sso", "/api/status", "/health");
 
-  private static final int MAX_REMEMBERED = 50_000;
-
-  private final Map<TokenKey, TokenClaims> verifiedTokens = new ConcurrentHashMap<>();
+  private final Cache<TokenKey, TokenClaims> verifiedTokens;
   private final SigningKeys keys;
   private final RequestGate gate;
   private final SecurityCounters counters;
 
-  Authenticator(SigningKeys keys, RequestGate gate, SecurityCounters counters) {
+  Authenticator(
+      SigningKeys keys,
+      RequestGate gate,
+      SecurityCounters counters,
+      GatewayConfig config,
+      LocalCaches caches) {
+    this.verifiedTokens =
+        caches.build(
+            "token-checks",
+            Caffeine.newBuilder()
+                .maximumSize(config.caches().tokenChecks())
+                .expireAfter(
+                    Expiry.<TokenKey, TokenClaims>writing(
+                        (key, claims) ->
+                            Duration.ofMillis(
+                                Math.max(0, claims.expiresAtMs() - System.currentTimeMillis())))));
     this.keys = keys;
     this.gate = gate;
     this.counters = counters;
@@ -112,19 +129,17 @@ public class Authenticator {
 
   /**
    * Verifying a signature costs more than serving a small file, so verified tokens are remembered
-   * until they expire (revocation is still checked by the gate).
+   * until they expire, up to {@code caches.token-checks} of them (revocation is still checked by
+   * the gate).
    */
   private TokenClaims verified(String token) throws InvalidTokenException {
     TokenKey key = new TokenKey(token);
-    TokenClaims known = verifiedTokens.get(key);
+    TokenClaims known = verifiedTokens.getIfPresent(key);
     long now = System.currentTimeMillis();
     if (known != null && known.expiresAtMs() > now) {
       return known;
     }
     TokenClaims claims = keys.current().tokens().verify(token);
-    if (verifiedTokens.size() >= MAX_REMEMBERED) {
-      verifiedTokens.clear(); // rare: a cheap bound instead of an eviction policy
-    }
     verifiedTokens.put(key, claims);
     return claims;
   }

@@ -1,0 +1,79 @@
+package dev.aicoder.gateway.config;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.aicoder.gateway.Api;
+import dev.aicoder.localredis.LocalRedisResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-process caches hold to their bounds through real requests (each set to 2 here): past it
+ * they evict, and Prometheus shows each by name with its hits, misses, evictions and size.
+ */
+@QuarkusTest
+@TestProfile(LocalCachesTest.SmallCaches.class)
+@QuarkusTestResource(LocalRedisResource.class)
+class LocalCachesTest {
+
+  static final int BOUND = 2;
+
+  /** Every cache bounded at {@link #BOUND} entries. */
+  public static class SmallCaches implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "aicoder.gateway.caches.token-checks", Integer.toString(BOUND),
+          "aicoder.gateway.caches.revocations", Integer.toString(BOUND));
+    }
+  }
+
+  @Test
+  void verifiedTokensStayWithinTheirBound() {
+    String again = Api.adminToken();
+    Api.as(again).get("/api/me").then().statusCode(200);
+    Api.as(again).get("/api/me").then().statusCode(200);
+    for (int i = 0; i < 3 * BOUND; i++) {
+      Api.as(Api.adminToken()).get("/api/me").then().statusCode(200);
+    }
+    assertEvictedWithinBound("token-checks");
+    assertThat(metric("cache_gets_total", "token-checks", "result=\"hit\"")).isPositive();
+    assertThat(metric("cache_gets_total", "token-checks", "result=\"miss\"")).isPositive();
+  }
+
+  /** Waits for the cache's background maintenance to evict down to the bound. */
+  static void assertEvictedWithinBound(String cache) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(metric("cache_evictions_total", cache, "")).as(cache).isPositive();
+              assertThat(metric("cache_size", cache, "")).as(cache).isBetween(0.0, (double) BOUND);
+            });
+  }
+
+  /** The sum of a metric's samples for one cache (and, if given, one more label). */
+  static double metric(String name, String cache, String label) {
+    String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(text);
+    double sum = 0;
+    boolean found = false;
+    while (m.find()) {
+      if (m.group(1).contains("cache=\"" + cache + "\"") && m.group(1).contains(label)) {
+        sum += Double.parseDouble(m.group(2));
+        found = true;
+      }
+    }
+    assertThat(found).as(name + " of cache " + cache + " at /q/metrics").isTrue();
+    return sum;
+  }
+}
