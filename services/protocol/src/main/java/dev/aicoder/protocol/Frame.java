@@ -75,7 +75,9 @@ public sealed interface Frame {
 
   /**
    * Ask the assistant. {@code traceparent} (optional, W3C) names the span the prompt's trace
-   * continues: a client that traces sets it, and the gateway's proxy sets its own hop's.
+   * continues: a client that traces sets it, and the gateway's proxy sets its own hop's. {@code
+   * cache} (optional, default false) lets the answer come from, and go to, the answer cache when
+   * the request is deterministic (temperature 0); left out of the encoding when false.
    */
   @JsonTypeName("prompt")
   record Prompt(
@@ -83,13 +85,24 @@ public sealed interface Frame {
       String clientMsgId,
       String text,
       List<ContextRef> context,
-      String traceparent)
+      String traceparent,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean cache)
       implements Frame {
 
     /** A prompt that starts no trace of its own. */
     public Prompt(
         String conversationId, String clientMsgId, String text, List<ContextRef> context) {
-      this(conversationId, clientMsgId, text, context, null);
+      this(conversationId, clientMsgId, text, context, null, false);
+    }
+
+    /** A prompt without the answer cache. */
+    public Prompt(
+        String conversationId,
+        String clientMsgId,
+        String text,
+        List<ContextRef> context,
+        String traceparent) {
+      this(conversationId, clientMsgId, text, context, traceparent, false);
     }
 
     @Override
@@ -152,8 +165,20 @@ public sealed interface Frame {
   @JsonTypeName("delta")
   record Delta(String turnId, long seq, String text) implements TurnEvent {}
 
-  /** Token counts of a finished turn. */
-  record Usage(int inputTokens, int outputTokens) {}
+  /**
+   * Token counts of a finished turn; {@code cached} when the answer was replayed from the answer
+   * cache (the counts are then those of the model call that made it), left out when false.
+   */
+  record Usage(
+      int inputTokens,
+      int outputTokens,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean cached) {
+
+    /** The usage of a model call. */
+    public Usage(int inputTokens, int outputTokens) {
+      this(inputTokens, outputTokens, false);
+    }
+  }
 
   /** The answer is complete. */
   @JsonTypeName("done")

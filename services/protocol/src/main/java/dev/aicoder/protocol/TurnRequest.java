@@ -10,6 +10,7 @@ import java.util.List;
  *
  * @param traceparent the W3C trace context of the request, so the worker's spans join its trace
  * @param acceptedAtMs when chat-websocket accepted it, for the queue part of time to first token
+ * @param cache the prompt allowed the answer cache ({@link Frame.Prompt#cache()})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,7 +21,20 @@ public record TurnRequest(
     String text,
     List<Frame.ContextRef> context,
     String traceparent,
-    long acceptedAtMs) {
+    long acceptedAtMs,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean cache) {
+
+  /** A request without the answer cache. */
+  public TurnRequest(
+      String turnId,
+      String conversationId,
+      String userId,
+      String text,
+      List<Frame.ContextRef> context,
+      String traceparent,
+      long acceptedAtMs) {
+    this(turnId, conversationId, userId, text, context, traceparent, acceptedAtMs, false);
+  }
 
   /** The single field of the stream entry; its value is this record as JSON. */
   public static final String FIELD = "request";

@@ -47,6 +47,32 @@ class FrameCodecTest {
     assertThat(frame).isEqualTo(new Frame.Cancel(TURN));
   }
 
+  /** Issue 15: the answer cache's opt-in and its mark are optional, so old frames stay valid. */
+  @Test
+  void theAnswerCacheFieldsAreOptionalAndLeftOutWhenFalse() throws FrameException {
+    String old =
+        "{\"type\":\"prompt\",\"conversationId\":\""
+            + CONV
+            + "\",\"clientMsgId\":\"m\",\"text\":\"t\"}";
+    assertThat(((Frame.Prompt) FrameCodec.fromJson(old)).cache()).isFalse();
+    assertThat(FrameCodec.toJson(new Frame.Prompt(CONV, "m", "t", null))).doesNotContain("cache");
+    Frame.Prompt optedIn = new Frame.Prompt(CONV, "m", "t", null, null, true);
+    assertThat(FrameCodec.toJson(optedIn)).contains("\"cache\":true");
+    assertThat(FrameCodec.fromJson(FrameCodec.toJson(optedIn))).isEqualTo(optedIn);
+    assertThat(FrameCodec.fromMsgpack(FrameCodec.toMsgpack(optedIn))).isEqualTo(optedIn);
+
+    assertThat(FrameCodec.toJson(new Frame.Done(TURN, 2, new Frame.Usage(1, 2))))
+        .doesNotContain("cached");
+    Frame.Done cached = new Frame.Done(TURN, 2, new Frame.Usage(1, 2, true));
+    assertThat(FrameCodec.toJson(cached)).contains("\"cached\":true");
+    assertThat(FrameCodec.fromJson(FrameCodec.toJson(cached))).isEqualTo(cached);
+
+    TurnRequest request = new TurnRequest(TURN, CONV, "u", "t", null, null, 1, true);
+    assertThat(TurnRequest.fromJson(request.toJson())).isEqualTo(request);
+    assertThat(new TurnRequest(TURN, CONV, "u", "t", null, null, 1).toJson())
+        .doesNotContain("cache");
+  }
+
   @Test
   void badFramesAreRefusedWithACode() {
     assertCode("not json", ErrorCode.MALFORMED_FRAME);

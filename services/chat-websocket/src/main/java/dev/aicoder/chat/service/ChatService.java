@@ -161,7 +161,8 @@ public class ChatService {
             prompt.text(),
             prompt.context(),
             traceparent(),
-            now);
+            now,
+            prompt.cache());
     Response result =
         redis.execute(
             "EVAL",
