@@ -139,18 +139,20 @@ class RedisSentinelTest {
   @Test
   @Order(2)
   void cacheAndMetricsReachTheMasterThroughTheSentinels() throws Exception {
-    master.call("SET", "aicoder:cache:sentinel-e2e", "x");
     try (ServiceProcess cache =
             ServiceProcess.start("cache", "sentinel-cache", 19213, Map.of(), env);
         ServiceProcess metrics =
             ServiceProcess.start("metrics", "sentinel-metrics", 19214, Map.of(), env)) {
-      // The cache counts its entries in the master; metrics is ready once its Redis answers.
-      HttpResponse<String> stats =
+      // The cache stores its shared tier in the master; metrics is ready once its Redis answers.
+      HttpResponse<String> put =
           HttpClient.newHttpClient()
               .send(
-                  HttpRequest.newBuilder(GatewayApi.uri(cache.port, "/api/cache/stats")).build(),
+                  HttpRequest.newBuilder(GatewayApi.uri(cache.port, "/cache/e2e/sentinel"))
+                      .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                      .build(),
                   HttpResponse.BodyHandlers.ofString());
-      assertThat(stats.body()).contains("\"entries\":1");
+      assertThat(put.body()).contains("\"degraded\":false");
+      assertThat(master.call("EXISTS", "aicoder:cache:e2e:sentinel")).isEqualTo(1L);
       assertThat(metrics.readiness()).isEqualTo(200);
     }
   }

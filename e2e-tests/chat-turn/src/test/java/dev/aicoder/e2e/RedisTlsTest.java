@@ -99,7 +99,6 @@ class RedisTlsTest {
             certs.resolve("ca.crt").toString(),
             "--tls-auth-clients",
             "no");
-    redis.call("SET", "aicoder:cache:tls-e2e", "x");
   }
 
   @AfterAll
@@ -113,14 +112,15 @@ class RedisTlsTest {
   void aServiceTrustingTheCaIsReadyOverTls() throws Exception {
     try (ServiceProcess cache =
         ServiceProcess.start("cache", "tls-cache", 19222, Map.of(), env("localhost", true))) {
-      HttpResponse<String> stats =
+      HttpResponse<String> put =
           HttpClient.newHttpClient()
               .send(
-                  HttpRequest.newBuilder(GatewayApi.uri(cache.port, "/api/cache/stats")).build(),
+                  HttpRequest.newBuilder(GatewayApi.uri(cache.port, "/cache/e2e/tls"))
+                      .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                      .build(),
                   HttpResponse.BodyHandlers.ofString());
-      assertThat(stats.body())
-          .as("the cache counts the entry in this Redis")
-          .contains("\"entries\":1");
+      assertThat(put.body()).as("the cache stores the entry in this Redis").contains("\"degraded\":false");
+      assertThat(redis.call("EXISTS", "aicoder:cache:e2e:tls")).isEqualTo(1L);
     }
   }
 

@@ -41,12 +41,11 @@ class LoopbackOnlyTest {
             .orElseThrow(() -> new AssertionError("This machine has no non-loopback address"));
     String url = "http://" + external.getHostAddress() + ":" + RestAssured.port;
     given()
-        .post(url + "/api/cache/clear")
+        .post(url + "/cache/clear")
         .then()
         .statusCode(403)
         .body("type", equalTo("/problems/internal-credential-not-configured"));
-    assertThat(
-            given().get("http://127.0.0.1:" + RestAssured.port + "/api/cache/stats").statusCode())
+    assertThat(given().get("http://127.0.0.1:" + RestAssured.port + "/cache/stats").statusCode())
         .isEqualTo(200);
   }
 }

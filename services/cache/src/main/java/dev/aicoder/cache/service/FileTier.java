@@ -1,0 +1,124 @@
+package dev.aicoder.cache.service;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.quarkus.logging.Log;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Tier 3: encoded entries as files ({@code <dir>/<namespace>/<key>}) on this replica's volume,
+ * bounded by bytes. An in-memory index (Caffeine, W-TinyLFU by size) decides which files stay; the
+ * folder is emptied at start, since invalidations sent while this replica was down never reached
+ * it.
+ */
+public final class FileTier {
+
+  private record Stored(String namespace, long size) {}
+
+  private final Path dir;
+  private final Cache<String, Stored> index;
+
+  /**
+   * @param evicted told the namespace of each entry evicted for room
+   */
+  public FileTier(Path dir, long maxBytes, Consumer<String> evicted, Executor executor) {
+    this.dir = dir;
+    try {
+      if (Files.exists(dir)) {
+        try (Stream<Path> all = Files.walk(dir)) {
+          all.sorted(Comparator.reverseOrder())
+              .filter(p -> !p.equals(dir))
+              .forEach(FileTier::delete);
+        }
+      }
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "The cache folder " + dir + " is not usable: " + e.getMessage(), e);
+    }
+    this.index =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .weigher((String k, Stored s) -> (int) Math.min(Integer.MAX_VALUE, s.size()))
+            .executor(executor)
+            .removalListener(
+                (String id, Stored s, RemovalCause cause) -> {
+                  if (cause == RemovalCause.SIZE && s != null) {
+                    delete(dir.resolve(id));
+                    evicted.accept(s.namespace());
+                  }
+                })
+            .build();
+  }
+
+  public byte[] get(String namespace, String key) {
+    String id = MemoryTier.id(namespace, key);
+    if (index.getIfPresent(id) == null) {
+      return null;
+    }
+    try {
+      return Files.readAllBytes(dir.resolve(id));
+    } catch (NoSuchFileException e) {
+      index.invalidate(id);
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void put(String namespace, String key, byte[] encoded) {
+    String id = MemoryTier.id(namespace, key);
+    Path target = dir.resolve(id);
+    try {
+      Files.createDirectories(target.getParent());
+      Path temp = target.resolveSibling(".tmp-" + UUID.randomUUID());
+      Files.write(temp, encoded);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    index.put(id, new Stored(namespace, encoded.length));
+  }
+
+  public void remove(String namespace, String key) {
+    String id = MemoryTier.id(namespace, key);
+    index.invalidate(id);
+    delete(dir.resolve(id));
+  }
+
+  /** Drops one namespace, or everything when {@code namespace} is null. */
+  public void clear(String namespace) {
+    index.asMap().keySet().removeIf(id -> namespace == null || id.startsWith(namespace + '/'));
+    try (Stream<Path> files = Files.walk(namespace == null ? dir : dir.resolve(namespace))) {
+      files.filter(Files::isRegularFile).forEach(FileTier::delete);
+    } catch (NoSuchFileException e) {
+      // nothing stored in that namespace
+    } catch (IOException e) {
+      Log.warnf("Cannot empty the cache folder %s: %s", dir, e.getMessage());
+    }
+  }
+
+  public void measure(Tally tally) {
+    index.cleanUp();
+    index.asMap().values().forEach(s -> tally.add(s.namespace(), s.size()));
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      Log.warnf("Cannot delete the cache file %s: %s", file, e.getMessage());
+    }
+  }
+}
