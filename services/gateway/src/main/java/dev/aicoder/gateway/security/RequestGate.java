@@ -1,10 +1,13 @@
 package dev.aicoder.gateway.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aicoder.auth.AuthKeys;
 import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.common.Resources;
 import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.gateway.config.GatewayConfig;
+import dev.aicoder.gateway.config.LocalCaches;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +51,19 @@ public class RequestGate {
   private final GatewayConfig.Limits limits;
   private final long windowMs;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
-  private final Map<String, Revocation> revocations = new ConcurrentHashMap<>();
+  private final Cache<String, Revocation> revocations;
   private final AtomicBoolean syncing = new AtomicBoolean();
   private long timer = -1;
 
-  RequestGate(ReactiveRedisDataSource redis, Vertx vertx, GatewayConfig config) {
+  RequestGate(
+      ReactiveRedisDataSource redis, Vertx vertx, GatewayConfig config, LocalCaches caches) {
+    // A token not seen for a minute is looked up afresh when it comes back.
+    this.revocations =
+        caches.build(
+            "token-revocations",
+            Caffeine.newBuilder()
+                .maximumSize(config.caches().revocations())
+                .expireAfterWrite(Duration.ofMinutes(1)));
     this.redis = redis;
     this.vertx = vertx;
     this.limits = config.limits();
@@ -88,7 +100,7 @@ public class RequestGate {
    */
   public Verdict admitKnown(String ip, TokenClaims claims, long nowMs) {
     if (claims != null) {
-      Revocation known = revocations.get(claims.tokenId());
+      Revocation known = revocations.getIfPresent(claims.tokenId());
       if (known == null) {
         return null;
       }
@@ -128,9 +140,6 @@ public class RequestGate {
   }
 
   private void remember(TokenClaims claims, boolean revoked, long nowMs) {
-    if (revocations.size() > 100_000) {
-      revocations.clear();
-    }
     revocations.put(claims.tokenId(), new Revocation(revoked, nowMs));
   }
 
@@ -138,7 +147,6 @@ public class RequestGate {
   private void sync() {
     long current = System.currentTimeMillis() / windowMs;
     windows.entrySet().removeIf(e -> e.getValue().window < current - 1);
-    revocations.values().removeIf(r -> System.currentTimeMillis() - r.checkedAtMs() > 60_000);
     List<String> keys = new ArrayList<>();
     List<Window> counted = new ArrayList<>();
     List<String> args = new ArrayList<>(List.of(Long.toString(2 * windowMs / 1000 + 1)));
