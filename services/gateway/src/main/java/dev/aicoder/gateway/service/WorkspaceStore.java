@@ -1,10 +1,13 @@
 package dev.aicoder.gateway.service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.gateway.Team;
 import dev.aicoder.gateway.Workspace;
 import dev.aicoder.gateway.config.GatewayConfig;
+import dev.aicoder.gateway.config.LocalCaches;
 import dev.aicoder.gateway.security.Caller;
 import dev.aicoder.gateway.security.SecurityCounters;
 import dev.aicoder.gateway.security.SecurityCounters.Reason;
@@ -17,13 +20,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Workspaces and who may open them: members of the workspace's team. */
 @ApplicationScoped
@@ -34,17 +37,29 @@ public class WorkspaceStore {
   private final AccountStore accounts;
   private final SecurityCounters counters;
   private final Path root;
-  private static final long MEMBERSHIP_TTL_MS = 5_000;
+  private static final Duration MEMBERSHIP_TTL = Duration.ofSeconds(5);
 
-  private final Map<String, Workspace> known = new ConcurrentHashMap<>();
-  private final Map<String, Path> folders = new ConcurrentHashMap<>();
-  private final Map<String, Long> memberships = new ConcurrentHashMap<>();
+  private final Cache<String, Workspace> known;
+  private final Cache<String, Path> folders;
+
+  /** Team/user pairs found members; only members are remembered, so a new one waits for nothing. */
+  private final Cache<String, Boolean> memberships;
 
   WorkspaceStore(
       RedisDataSource redis,
       AccountStore accounts,
       SecurityCounters counters,
-      GatewayConfig config) {
+      GatewayConfig config,
+      LocalCaches caches) {
+    int workspaces = config.caches().workspaces();
+    this.known = caches.build("workspaces", Caffeine.newBuilder().maximumSize(workspaces));
+    this.folders = caches.build("workspace-folders", Caffeine.newBuilder().maximumSize(workspaces));
+    this.memberships =
+        caches.build(
+            "memberships",
+            Caffeine.newBuilder()
+                .maximumSize(config.caches().memberships())
+                .expireAfterWrite(MEMBERSHIP_TTL));
     this.hashes = redis.hash(String.class);
     this.sets = redis.set(String.class);
     this.accounts = accounts;
@@ -121,11 +136,11 @@ public class WorkspaceStore {
    * when it would have to look (then call {@code root} on a worker thread).
    */
   public Path knownRoot(String user, String workspaceId) {
-    Workspace workspace = known.get(workspaceId);
-    if (workspace == null || !remembered(workspace.teamId(), user, System.currentTimeMillis())) {
+    Workspace workspace = known.getIfPresent(workspaceId);
+    if (workspace == null || !remembered(workspace.teamId(), user)) {
       return null;
     }
-    return folders.get(workspace.id());
+    return folders.getIfPresent(workspace.id());
   }
 
   /** {@link WorkspacePaths#resolve}, with refused paths counted and logged. */
@@ -141,7 +156,7 @@ public class WorkspaceStore {
 
   /** The real path of a workspace's folder, created if missing. */
   public Path folder(Workspace workspace) {
-    return folders.computeIfAbsent(
+    return folders.get(
         workspace.id(),
         id -> {
           try {
@@ -153,34 +168,29 @@ public class WorkspaceStore {
   }
 
   /**
-   * Team membership, remembered for {@link #MEMBERSHIP_TTL_MS}: a file read then costs no Redis
-   * call of its own, and a removed member loses access within that time.
+   * Team membership, remembered for {@link #MEMBERSHIP_TTL}: a file read then costs no Redis call
+   * of its own, and a removed member loses access within that time.
    */
   private boolean isMember(String teamId, String user) {
-    long now = System.currentTimeMillis();
-    if (remembered(teamId, user, now)) {
+    if (remembered(teamId, user)) {
       return true;
     }
     boolean member = accounts.isMember(teamId, user);
     if (member) {
-      if (memberships.size() > 100_000) {
-        memberships.clear();
-      }
-      memberships.put(teamId + "/" + user, now + MEMBERSHIP_TTL_MS);
+      memberships.put(teamId + "/" + user, true);
     }
     return member;
   }
 
-  private boolean remembered(String teamId, String user, long nowMs) {
-    Long until = memberships.get(teamId + "/" + user);
-    return until != null && until > nowMs;
+  private boolean remembered(String teamId, String user) {
+    return memberships.getIfPresent(teamId + "/" + user) != null;
   }
 
   /**
    * A workspace never changes team, so found ones are remembered (one Redis call less a file read).
    */
   private Optional<Workspace> find(String id) {
-    Workspace cached = known.get(id);
+    Workspace cached = known.getIfPresent(id);
     if (cached != null) {
       return Optional.of(cached);
     }
@@ -191,9 +201,7 @@ public class WorkspaceStore {
     Workspace workspace =
         new Workspace(
             f.get("id"), f.get("name"), f.get("teamId"), Long.parseLong(f.get("createdAt")));
-    if (this.known.size() < 10_000) {
-      this.known.put(id, workspace);
-    }
+    known.put(id, workspace);
     return Optional.of(workspace);
   }
 

@@ -3,6 +3,7 @@ package dev.aicoder.gateway.config;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.aicoder.gateway.Api;
 import dev.aicoder.localredis.LocalRedisResource;
@@ -33,7 +34,9 @@ class LocalCachesTest {
     public Map<String, String> getConfigOverrides() {
       return Map.of(
           "aicoder.gateway.caches.token-checks", Integer.toString(BOUND),
-          "aicoder.gateway.caches.revocations", Integer.toString(BOUND));
+          "aicoder.gateway.caches.revocations", Integer.toString(BOUND),
+          "aicoder.gateway.caches.workspaces", Integer.toString(BOUND),
+          "aicoder.gateway.caches.memberships", Integer.toString(BOUND));
     }
   }
 
@@ -48,6 +51,39 @@ class LocalCachesTest {
     assertEvictedWithinBound("token-checks");
     assertThat(metric("cache_gets_total", "token-checks", "result=\"hit\"")).isPositive();
     assertThat(metric("cache_gets_total", "token-checks", "result=\"miss\"")).isPositive();
+  }
+
+  @Test
+  void aSignedOutTokenStaysRefusedAfterItsRevocationIsEvicted() {
+    String signedOut = Api.adminToken();
+    Api.as(signedOut).get("/api/me").then().statusCode(200);
+    Api.as(signedOut).post("/api/auth/logout").then().statusCode(204);
+    for (int i = 0; i < 3 * BOUND; i++) {
+      Api.as(Api.adminToken()).get("/api/me").then().statusCode(200);
+    }
+    assertEvictedWithinBound("token-revocations");
+    Api.as(signedOut).get("/api/me").then().statusCode(401);
+  }
+
+  @Test
+  void workspacesAndMembershipsStayWithinTheirBounds() {
+    String[] members = new String[3 * BOUND];
+    for (int i = 0; i < members.length; i++) {
+      members[i] = Api.newMember("cached");
+    }
+    String team = Api.newTeam(members);
+    for (String member : members) {
+      String file = "/api/workspaces/" + Api.newWorkspace(member, team) + "/file?path=a.txt";
+      Api.as(member).contentType("text/plain").body("hi").put(file).then().statusCode(201);
+      Api.as(member).get(file).then().statusCode(200).body(equalTo("hi"));
+    }
+    assertEvictedWithinBound("workspaces");
+    assertEvictedWithinBound("workspace-folders");
+    assertEvictedWithinBound("memberships");
+    // What was evicted is looked up again: the first member still reads their workspace.
+    String first = members[0];
+    String id = Api.as(first).get("/api/workspaces").then().extract().path("[0].id");
+    Api.as(first).get("/api/workspaces/" + id + "/file?path=a.txt").then().body(equalTo("hi"));
   }
 
   /** Waits for the cache's background maintenance to evict down to the bound. */
