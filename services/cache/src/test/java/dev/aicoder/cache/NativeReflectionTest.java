@@ -26,7 +26,8 @@ class NativeReflectionTest {
             "dev.aicoder.cache.service.MemoryTier$Held",
             "dev.aicoder.cache.service.TieredCache$Hit",
             "dev.aicoder.cache.service.TieredCache$Written");
-    assertThat(ReflectionRegistrations.missing(List.of(CacheConfig.class, Problem.class), inProcess))
+    assertThat(
+            ReflectionRegistrations.missing(List.of(CacheConfig.class, Problem.class), inProcess))
         .as("serialized records without @RegisterForReflection")
         .isEmpty();
   }

@@ -1,7 +1,6 @@
 package dev.aicoder.cache.service;
 
 import dev.aicoder.common.Resources;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -28,8 +27,8 @@ public final class RedisTier {
   private final Redis redis;
   private final long maxBytes;
 
-  public RedisTier(ReactiveRedisDataSource redis, long maxBytes) {
-    this.redis = redis.getRedis();
+  public RedisTier(Redis redis, long maxBytes) {
+    this.redis = redis;
     this.maxBytes = maxBytes;
   }
 

@@ -56,7 +56,7 @@ public class TieredCache {
     this.memory =
         new MemoryTier(
             config.memory().maxBytes().asLongValue(), ns -> metrics.evicted(ns, "memory"), upkeep);
-    this.redis = new RedisTier(redis, config.redis().maxBytes().asLongValue());
+    this.redis = new RedisTier(redis.getRedis(), config.redis().maxBytes().asLongValue());
     this.file =
         new FileTier(
             config.file().dir(),
