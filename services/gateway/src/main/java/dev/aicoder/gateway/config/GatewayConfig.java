@@ -148,7 +148,10 @@ public interface GatewayConfig {
     @WithDefault("1s")
     Duration cacheWindow();
 
-    /** The most file bytes held in memory for {@link #cacheWindow()}. */
+    /**
+     * The most file bytes (names included) held in memory for {@link #cacheWindow()}; past it the
+     * least useful files are evicted (cache "file-reads").
+     */
     @WithDefault("64M")
     io.quarkus.runtime.configuration.MemorySize cacheSize();
 

@@ -1,13 +1,16 @@
 package dev.aicoder.gateway.service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aicoder.gateway.config.GatewayConfig;
+import dev.aicoder.gateway.config.LocalCaches;
 import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Files read whole in the last {@code files.cache-window}, answered from memory on the event loop:
@@ -17,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * reader never gets an older version than one this replica wrote; other replicas drop them within a
  * tenth of a second ({@link FileChangeFeed}), and a change made beside the gateway (a shell on the
  * volume) is seen within the window. Writes still compare against the disk, so a stale read can
- * never overwrite newer work: its {@code If-Match} gets 412.
+ * never overwrite newer work: its {@code If-Match} gets 412. Past {@code files.cache-size} bytes
+ * the least useful files are evicted.
  */
 @ApplicationScoped
 public class FileCache {
@@ -31,31 +35,39 @@ public class FileCache {
   /**
    * The files of one workspace read since its last change. A reader takes the shelf before it looks
    * at the disk; a change detaches the shelf, so what a reader puts there afterwards is never
-   * served.
+   * served (it is keyed by the detached shelf, and ages out).
    */
-  public static final class Shelf {
-    private final Map<String, Cached> files = new ConcurrentHashMap<>();
-  }
+  public static final class Shelf {}
+
+  /** A file on a shelf; shelves compare by identity. */
+  private record Key(Shelf shelf, String path) {}
 
   private final Map<Path, Shelf> shelves = new ConcurrentHashMap<>();
-  private final AtomicLong held = new AtomicLong();
+  private final Cache<Key, Cached> files;
   private final long windowMs;
   private final long maxBytes;
 
   @Inject
-  FileCache(GatewayConfig config) {
-    this(config.files().cacheWindow().toMillis(), config.files().cacheSize().asLongValue());
+  FileCache(GatewayConfig config, LocalCaches caches) {
+    this(config.files().cacheWindow().toMillis(), config.files().cacheSize().asLongValue(), caches);
   }
 
-  FileCache(long windowMs, long maxBytes) {
+  FileCache(long windowMs, long maxBytes, LocalCaches caches) {
     this.windowMs = windowMs;
     this.maxBytes = maxBytes;
+    this.files =
+        caches.build(
+            "file-reads",
+            Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .<Key, Cached>weigher((key, file) -> file.bytes().length + key.path().length())
+                .expireAfterWrite(Duration.ofMillis(Math.max(1, windowMs))));
   }
 
   /** The file under {@code path} (as the client sent it) if it was read within the window. */
   public Cached get(Path root, String path, long nowMs) {
     Shelf shelf = shelves.get(root);
-    Cached file = shelf == null || path == null ? null : shelf.files.get(path);
+    Cached file = shelf == null || path == null ? null : files.getIfPresent(new Key(shelf, path));
     return file != null && nowMs - file.checkedAtMs() < windowMs ? file : null;
   }
 
@@ -70,12 +82,12 @@ public class FileCache {
     if (shelf == null || size > MAX_FILE || size > maxBytes) {
       return;
     }
-    if (held.addAndGet(size) > maxBytes) {
-      // A cheap bound instead of an eviction policy: the window keeps only hot files useful anyway.
-      shelves.values().forEach(s -> s.files.clear()); // shelves stay: readers hold them
-      held.set(size);
-    }
-    shelf.files.put(path, file);
+    files.put(new Key(shelf, path), file);
+  }
+
+  /** The bytes held now (files and their names). */
+  long weight() {
+    return files.policy().eviction().orElseThrow().weightedSize().orElseThrow();
   }
 
   /** Forgets a workspace's files; called after every change to it, and after failed ones too. */
