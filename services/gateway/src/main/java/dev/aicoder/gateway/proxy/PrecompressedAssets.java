@@ -1,5 +1,9 @@
 package dev.aicoder.gateway.proxy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.aicoder.gateway.config.GatewayConfig;
+import dev.aicoder.gateway.config.LocalCaches;
 import io.quarkus.logging.Log;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -21,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Only the copies named in the build's {@code assets/precompressed.txt} are looked up, so memory
  * is bounded by the build's output: a made-up name (anyone can send unlimited ones) costs a set
- * lookup and is neither loaded nor remembered.
+ * lookup and is neither loaded nor remembered. The copies read are kept up to {@code
+ * caches.precompressed-assets} bytes; past it the least used are read again when asked.
  */
 @ApplicationScoped
 public class PrecompressedAssets {
@@ -40,8 +45,17 @@ public class PrecompressedAssets {
   /** Resource paths of the compressed copies the build wrote. */
   private final Set<String> listed = listed();
 
-  /** Bytes of the listed copies read so far, by resource path. */
-  private final Map<String, Buffer> cache = new ConcurrentHashMap<>();
+  /** Bytes of the listed copies read, by resource path. */
+  private final Cache<String, Buffer> cache;
+
+  PrecompressedAssets(GatewayConfig config, LocalCaches caches) {
+    this.cache =
+        caches.build(
+            "precompressed-assets",
+            Caffeine.newBuilder()
+                .maximumWeight(config.caches().precompressedAssets().asLongValue())
+                .<String, Buffer>weigher((path, bytes) -> bytes.length()));
+  }
 
   void install(@Observes Router router) {
     router.get("/assets/*").order(-50).handler(this::serve);
@@ -64,7 +78,7 @@ public class PrecompressedAssets {
             .putHeader("Content-Encoding", encoding[0])
             .putHeader("Vary", "Accept-Encoding")
             .putHeader("Cache-Control", "public, max-age=31536000, immutable")
-            .end(cache.computeIfAbsent(copy, PrecompressedAssets::load));
+            .end(cache.get(copy, PrecompressedAssets::load));
         return;
       }
     }

@@ -3,6 +3,7 @@ package dev.aicoder.gateway.config;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.aicoder.gateway.Api;
@@ -36,7 +37,9 @@ class LocalCachesTest {
           "aicoder.gateway.caches.token-checks", Integer.toString(BOUND),
           "aicoder.gateway.caches.revocations", Integer.toString(BOUND),
           "aicoder.gateway.caches.workspaces", Integer.toString(BOUND),
-          "aicoder.gateway.caches.memberships", Integer.toString(BOUND));
+          "aicoder.gateway.caches.memberships", Integer.toString(BOUND),
+          // Room for one of the two test assets' compressed copies (about 40 bytes each).
+          "aicoder.gateway.caches.precompressed-assets", "60");
     }
   }
 
@@ -86,14 +89,34 @@ class LocalCachesTest {
     Api.as(first).get("/api/workspaces/" + id + "/file?path=a.txt").then().body(equalTo("hi"));
   }
 
-  /** Waits for the cache's background maintenance to evict down to the bound. */
+  @Test
+  void precompressedAssetsStayWithinTheirBytes() {
+    for (int i = 0; i < 3; i++) {
+      for (String asset : new String[] {"/assets/app-test.js", "/assets/app-test.css"}) {
+        given()
+            .header("Accept-Encoding", "gzip")
+            .get(asset)
+            .then()
+            .statusCode(200)
+            .header("Content-Encoding", "gzip")
+            .body(containsString(asset.endsWith(".js") ? "console.log" : "color"));
+      }
+    }
+    assertEvictedWithinBound("precompressed-assets", 1);
+  }
+
   static void assertEvictedWithinBound(String cache) {
+    assertEvictedWithinBound(cache, BOUND);
+  }
+
+  /** Waits for the cache's background maintenance to evict down to the bound. */
+  static void assertEvictedWithinBound(String cache, int bound) {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
               assertThat(metric("cache_evictions_total", cache, "")).as(cache).isPositive();
-              assertThat(metric("cache_size", cache, "")).as(cache).isBetween(0.0, (double) BOUND);
+              assertThat(metric("cache_size", cache, "")).as(cache).isBetween(0.0, (double) bound);
             });
   }
 
