@@ -35,8 +35,8 @@ public class Downstream {
   @WithSpan
   @Timeout(5000)
   @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 5000)
-  public JsonNode clearCache() {
-    return cache.clear();
+  public JsonNode clearCache(String namespace) {
+    return cache.clear(namespace);
   }
 
   @WithSpan

@@ -9,14 +9,19 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** Routes answered by the cache and metrics services; a clear 503 when one is down. */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class PlatformResource {
+
+  /** The cache service's namespace rule, checked here so a typo is a 400, not a 503. */
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
   private final Downstream downstream;
   private final Caller caller;
@@ -42,11 +47,19 @@ public class PlatformResource {
 
   @POST
   @Path("cache/clear")
-  @Operation(summary = "Empty the cache (admin only)")
-  public JsonNode clearCache() {
+  @Operation(summary = "Empty the cache, or one namespace of it (admin only)")
+  public JsonNode clearCache(@QueryParam("namespace") String namespace) {
     caller.requireAdmin();
-    Log.infof("%s clears the cache", caller.user());
-    return call("cache", downstream::clearCache);
+    String ns = namespace == null || namespace.isEmpty() ? null : namespace;
+    if (ns != null && !NAMESPACE.matcher(ns).matches()) {
+      throw new ProblemException(
+          400,
+          "bad-namespace",
+          "Bad namespace",
+          "A cache namespace is 1 to 40 lower-case letters, digits and '-'.");
+    }
+    Log.infof("%s clears %s", caller.user(), ns == null ? "the cache" : "cache namespace " + ns);
+    return call("cache", () -> downstream.clearCache(ns));
   }
 
   private static JsonNode call(String service, Supplier<JsonNode> call) {

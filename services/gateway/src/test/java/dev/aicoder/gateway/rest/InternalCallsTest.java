@@ -46,6 +46,7 @@ class InternalCallsTest {
   /** Answers every call with {} and keeps the credential header it got. */
   public static class RecordingCache implements QuarkusTestResourceLifecycleManager {
     static final BlockingQueue<String> credentials = new LinkedBlockingQueue<>();
+    static final BlockingQueue<String> paths = new LinkedBlockingQueue<>();
     private HttpServer server;
 
     @Override
@@ -60,6 +61,7 @@ class InternalCallsTest {
           exchange -> {
             String sent = exchange.getRequestHeaders().getFirst("X-AI-Coder-Internal");
             credentials.add(sent == null ? "(none)" : sent);
+            paths.add(exchange.getRequestURI().toString());
             byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
@@ -82,5 +84,20 @@ class InternalCallsTest {
     RecordingCache.credentials.clear();
     as(Api.adminToken()).post("/api/cache/clear").then().statusCode(200);
     assertThat(RecordingCache.credentials.poll(5, TimeUnit.SECONDS)).isEqualTo(TOKEN);
+  }
+
+  @Test
+  void anAdminClearsOneNamespaceAndATypoIsRefusedHere() throws InterruptedException {
+    RecordingCache.paths.clear();
+    as(Api.adminToken()).post("/api/cache/clear?namespace=answers").then().statusCode(200);
+    assertThat(RecordingCache.paths.poll(5, TimeUnit.SECONDS))
+        .isEqualTo("/cache/clear?namespace=answers");
+    as(Api.adminToken())
+        .post("/api/cache/clear?namespace=Bad%20Name")
+        .then()
+        .statusCode(400)
+        .body("type", org.hamcrest.Matchers.containsString("bad-namespace"));
+    as(Api.adminToken()).get("/api/cache/stats").then().statusCode(200);
+    assertThat(RecordingCache.paths.poll(5, TimeUnit.SECONDS)).isEqualTo("/cache/stats");
   }
 }
