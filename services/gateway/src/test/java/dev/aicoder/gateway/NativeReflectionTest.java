@@ -24,6 +24,7 @@ class NativeReflectionTest {
                     // in-process only
                     "dev.aicoder.gateway.rest.FileReadRoute$LastDate",
                     "dev.aicoder.gateway.service.FileCache$Cached",
+                    "dev.aicoder.gateway.service.FileCache$Key",
                     "dev.aicoder.gateway.service.WorkspaceFiles$FileVersion",
                     "dev.aicoder.gateway.service.WorkspaceFiles$WriteResult",
                     "dev.aicoder.gateway.security.RequestGate$Revocation",

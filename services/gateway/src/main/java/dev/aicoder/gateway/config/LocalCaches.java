@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.Executor;
@@ -15,6 +16,17 @@ import java.util.concurrent.ForkJoinPool;
  * cache_evictions_total}, {@code cache_size}).
  */
 @ApplicationScoped
+// Caffeine makes a cache by reflection, one generated class per combination of features (S:
+// statistics, MS/MW: size or weight bound, A/W: expiry). quarkus-caffeine registers only the
+// common ones for a native image; these are the ones the gateway's caches use.
+@RegisterForReflection(
+    classNames = {
+      "com.github.benmanes.caffeine.cache.SSSMS",
+      "com.github.benmanes.caffeine.cache.SSSMSA",
+      "com.github.benmanes.caffeine.cache.SSSMSW",
+      "com.github.benmanes.caffeine.cache.SSSMW",
+      "com.github.benmanes.caffeine.cache.SSSMWW"
+    })
 public class LocalCaches {
 
   private final MeterRegistry registry;
