@@ -105,6 +105,32 @@ public interface AiConfig {
   /** The model endpoint; with no base URL the assistant says no model is configured. */
   Llm llm();
 
+  /** Answers to identical deterministic requests, replayed from the cache service. */
+  AnswerCache answerCache();
+
+  /**
+   * A request is answered from the cache, and its answer stored there, only when it is
+   * deterministic: {@code AI_CODER_LLM_TEMPERATURE} is 0, and the prompt opted in or this is on.
+   */
+  interface AnswerCache {
+    /**
+     * Cache the answers of every deterministic request, opted in or not ({@code
+     * AI_CODER_ANSWER_CACHE}).
+     */
+    @WithDefault("false")
+    boolean enabled();
+
+    /**
+     * How long an answer stays cached ({@code AI_CODER_ANSWER_CACHE_TTL}); unset, the cache
+     * service's default.
+     */
+    Optional<Duration> ttl();
+
+    /** The pause between replayed chunks; 0 plays a cached answer at once. */
+    @WithDefault("0s")
+    Duration replayGap();
+  }
+
   /** An OpenAI-compatible endpoint: OpenAI, vLLM, Ollama, llama.cpp's server, LiteLLM. */
   interface Llm {
     /** {@code AI_CODER_LLM_BASE_URL}, for example {@code http://localhost:11434/v1}. */
@@ -116,5 +142,11 @@ public interface AiConfig {
     /** {@code AI_CODER_LLM_MODEL}. */
     @WithDefault("gpt-4o-mini")
     String model();
+
+    /**
+     * {@code AI_CODER_LLM_TEMPERATURE}, sent to the model when set; unset, the model's default.
+     * Only 0 makes answers repeatable, and so cacheable.
+     */
+    Optional<Double> temperature();
   }
 }

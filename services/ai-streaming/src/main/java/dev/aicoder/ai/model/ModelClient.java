@@ -99,6 +99,7 @@ public class ModelClient {
         ChatCompletionRequest.builder().model(llm.model()).messages(messages).stream(true)
             .streamOptions(StreamOptions.builder().includeUsage(true).build())
             .maxTokens(maxOutputTokens)
+            .temperature(llm.temperature().orElse(null))
             .build();
     int[] usage = {0, 0};
     String[] finishReason = {null};

@@ -11,7 +11,9 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -44,6 +46,19 @@ final class Turn implements ModelClient.Listener {
   private long watchdogArmed;
 
   private ScheduledFuture<?> deadline;
+
+  /** The answer cache's key of this request; null when its answer is not cached. */
+  private String cacheKey;
+
+  /** The cached answer this turn replays instead of calling the model; null for a model call. */
+  private AnswerCache.Stored hit;
+
+  /** The model's chunks as it streamed them, kept only when the answer may be cached. */
+  private List<String> chunks;
+
+  private String finishReason;
+  private Frame.Usage usage;
+  private boolean restarted;
   private int retries;
   private int tokens;
   private long callStart;
@@ -116,7 +131,11 @@ final class Turn implements ModelClient.Listener {
 
   /** Tells clients to discard what an earlier run of this turn wrote. */
   void restart() {
-    context.execute(writer::restart);
+    context.execute(
+        () -> {
+          restarted = true;
+          writer.restart();
+        });
   }
 
   /** Ends the turn before the model is asked: cancelled before it started, or no model. */
@@ -141,20 +160,46 @@ final class Turn implements ModelClient.Listener {
     return writer;
   }
 
+  /**
+   * What to store in the answer cache, read once the turn ended {@code done}: only a model's
+   * complete answer (finish reason {@code stop}) to a cacheable request, never one that restarted.
+   */
+  Optional<AnswerCache.Stored> toCache() {
+    if (chunks == null || restarted || !"stop".equals(finishReason)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new AnswerCache.Stored(List.copyOf(chunks), usage.inputTokens(), usage.outputTokens()));
+  }
+
+  String cacheKey() {
+    return cacheKey;
+  }
+
   /** The answer so far; read once the final event is written, after which it no longer changes. */
   String answer() {
     return answer.toString();
   }
 
-  void start(List<Message> messages) {
-    context.execute(() -> begin(messages));
+  /**
+   * Starts the answer: the model call, or with {@code hit} the replay of a cached answer.
+   *
+   * @param cacheKey the answer cache's key, null when this answer must not be cached
+   */
+  void start(List<Message> messages, String cacheKey, AnswerCache.Stored hit) {
+    context.execute(() -> begin(messages, cacheKey, hit));
   }
 
-  private void begin(List<Message> messages) {
+  private void begin(List<Message> messages, String cacheKey, AnswerCache.Stored hit) {
     if (writer.isEnding()) {
       return;
     }
     this.messages = messages;
+    this.cacheKey = cacheKey;
+    this.hit = hit;
+    if (cacheKey != null && hit == null) {
+      chunks = new ArrayList<>();
+    }
     Duration limit = config.maxTurnDuration();
     deadline =
         timer.schedule(
@@ -176,6 +221,11 @@ final class Turn implements ModelClient.Listener {
     }
     callStart = System.nanoTime();
     arm(config.firstTokenTimeout(), "The model sent no first token within ");
+    if (hit != null) {
+      span.setAttribute("aicoder.turn.cached", true);
+      call = Replay.start(hit, this, timer, config.answerCache().replayGap());
+      return;
+    }
     // Current while the call starts, so the REST client sends the trace on to the model server.
     try (Scope ignored = span.makeCurrent()) {
       call = model.stream(messages, this);
@@ -204,9 +254,14 @@ final class Turn implements ModelClient.Listener {
     }
     if (tokens == 0) {
       firstTokenAt = now;
-      metrics.model(now - callStart);
-      metrics.firstToken(System.currentTimeMillis() - request.acceptedAtMs());
-    } else {
+      long sinceAccepted = System.currentTimeMillis() - request.acceptedAtMs();
+      if (hit != null) {
+        metrics.cacheFirstToken(sinceAccepted);
+      } else {
+        metrics.model(now - callStart);
+      }
+      metrics.firstToken(sinceAccepted);
+    } else if (hit == null) {
       metrics.tokenGap(now - lastTokenAt);
     }
     lastTokenAt = now;
@@ -233,6 +288,9 @@ final class Turn implements ModelClient.Listener {
       return;
     }
     answer.append(text);
+    if (chunks != null) {
+      chunks.add(text);
+    }
     arm(config.stallTimeout(), "The model stopped sending for ");
     writer.delta(text);
   }
@@ -260,11 +318,13 @@ final class Turn implements ModelClient.Listener {
           "error");
       return;
     }
+    this.finishReason = finishReason;
     long streamNanos = lastTokenAt - firstTokenAt;
-    if (tokens > 1 && streamNanos > 0) {
+    if (hit == null && tokens > 1 && streamNanos > 0) {
       metrics.tokensPerSecond(outputTokens * 1e9 / streamNanos);
     }
-    Frame.Usage usage = new Frame.Usage(inputTokens, outputTokens);
+    Frame.Usage usage = new Frame.Usage(inputTokens, outputTokens, hit != null);
+    this.usage = usage;
     end(seq -> new Frame.Done(request.turnId(), seq, usage), "done");
   }
 

@@ -19,6 +19,7 @@ public class TurnMetrics {
   private final Timer promptBuild;
   private final Timer model;
   private final Timer firstToken;
+  private final Timer cacheFirstToken;
   private final Timer tokenGap;
   private final DistributionSummary tokensPerSecond;
   private final DistributionSummary deltaTokens;
@@ -33,6 +34,10 @@ public class TurnMetrics {
     this.promptBuild = timer("aicoder.turn.ttft.prompt", "Building the prompt");
     this.model = timer("aicoder.turn.ttft.model", "From the model call to its first token");
     this.firstToken = timer("aicoder.turn.ttft", "From accepted to the first token written");
+    this.cacheFirstToken =
+        timer(
+            "aicoder.turn.ttft.cache",
+            "From accepted to the first token of an answer replayed from the answer cache");
     this.tokenGap = timer("aicoder.turn.token.gap", "Time between two tokens of the model");
     this.cancelLatency =
         timer("aicoder.turn.cancel.latency", "From the cancel request to the model call aborted");
@@ -57,6 +62,9 @@ public class TurnMetrics {
     // The SLO's outcomes at 0 from the start: a series born at 1 hides its first turn from rate().
     for (String outcome : new String[] {"done", "error", "cancelled"}) {
       registry.counter("aicoder.turn.ended", "outcome", outcome);
+    }
+    for (String result : new String[] {"hit", "miss", "stored"}) {
+      registry.counter("aicoder.turn.answer.cache", "result", result);
     }
   }
 
@@ -100,6 +108,16 @@ public class TurnMetrics {
 
   void firstToken(long ms) {
     firstToken.record(Duration.ofMillis(Math.max(0, ms)));
+  }
+
+  /** A replayed answer's first token: counted in {@code aicoder.turn.ttft} too, as users see it. */
+  void cacheFirstToken(long ms) {
+    cacheFirstToken.record(Duration.ofMillis(Math.max(0, ms)));
+  }
+
+  /** A lookup or a write of the answer cache: {@code hit}, {@code miss} or {@code stored}. */
+  void answerCache(String result) {
+    registry.counter("aicoder.turn.answer.cache", "result", result).increment();
   }
 
   void tokenGap(long nanos) {

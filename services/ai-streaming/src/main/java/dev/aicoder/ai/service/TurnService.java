@@ -52,6 +52,7 @@ public class TurnService {
   private final TurnSpans spans;
   private final TurnRefusals refusals;
   private final PromptContext context;
+  private final AnswerCache answers;
   private final ExecutorService workers =
       Executors.newCachedThreadPool(r -> new Thread(r, "turn-worker"));
   private final ScheduledExecutorService timer =
@@ -72,7 +73,9 @@ public class TurnService {
       TurnMetrics metrics,
       TurnSpans spans,
       TurnRefusals refusals,
-      PromptContext context) {
+      PromptContext context,
+      AnswerCache answers) {
+    this.answers = answers;
     this.spans = spans;
     this.context = context;
     this.refusals = refusals;
@@ -251,7 +254,9 @@ public class TurnService {
             context.render(request));
     // The round trip above and the attached files' reads included.
     metrics.promptBuild(System.nanoTime() - pickedUpNanos);
-    turn.start(messages);
+    String cacheKey = answers.key(request, messages).orElse(null);
+    AnswerCache.Stored hit = cacheKey == null ? null : answers.find(cacheKey).orElse(null);
+    turn.start(messages, cacheKey, hit);
   }
 
   private void endEarly(Turn turn, String code, String message) {
@@ -308,6 +313,10 @@ public class TurnService {
               status,
               System.currentTimeMillis()));
       acknowledge(r.entryId(), request.turnId());
+      if (event instanceof Frame.Done) {
+        // Off this path: the turn is over for the user whatever the cache does.
+        turn.toCache().ifPresent(a -> workers.execute(() -> answers.store(turn.cacheKey(), a)));
+      }
     } catch (RuntimeException e) {
       Log.errorf(e, "Turn %s ended but could not be acknowledged", request.turnId());
     } finally {
