@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cache: memory, then Redis, then files, read through with promotion (a hit in a lower tier is
@@ -37,6 +38,12 @@ public class TieredCache {
   private final InvalidationFeed feed;
   private final CacheConfig config;
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Counts the copies dropped here. A lookup promotes what it read from a lower tier only if no
+   * drop happened meanwhile: else a read racing an invalidation could put the old value back.
+   */
+  private final AtomicLong drops = new AtomicLong();
 
   TieredCache(
       CacheConfig config,
@@ -89,6 +96,7 @@ public class TieredCache {
     if (held != null) {
       return new Hit(held.value(), "memory", held.expiresAtMs());
     }
+    long dropsBefore = drops.get();
     if (redisState.up()) {
       byte[] bytes = null;
       boolean reached = true;
@@ -102,7 +110,7 @@ public class TieredCache {
         EntryCodec.Decoded d = decode(namespace, key, bytes, "redis");
         metrics.tier(namespace, "redis", d != null);
         if (d != null) {
-          memory.put(namespace, key, new MemoryTier.Held(namespace, d.value(), d.expiresAtMs()));
+          promote(namespace, key, d, dropsBefore);
           return new Hit(d.value(), "redis", d.expiresAtMs());
         }
       }
@@ -113,8 +121,8 @@ public class TieredCache {
     if (d == null) {
       return null;
     }
-    memory.put(namespace, key, new MemoryTier.Held(namespace, d.value(), d.expiresAtMs()));
-    if (redisState.up()) {
+    promote(namespace, key, d, dropsBefore);
+    if (redisState.up() && drops.get() == dropsBefore) {
       try {
         redis.put(namespace, key, bytes, d.expiresAtMs()).forEach(this::evictedFromRedis);
       } catch (RuntimeException e) {
@@ -122,6 +130,13 @@ public class TieredCache {
       }
     }
     return new Hit(d.value(), "file", d.expiresAtMs());
+  }
+
+  private void promote(String namespace, String key, EntryCodec.Decoded d, long dropsBefore) {
+    memory.put(namespace, key, new MemoryTier.Held(namespace, d.value(), d.expiresAtMs()));
+    if (drops.get() != dropsBefore) {
+      memory.remove(namespace, key); // dropped while we read: the value may be the old one
+    }
   }
 
   private byte[] readFile(String namespace, String key) {
@@ -176,6 +191,7 @@ public class TieredCache {
     long expiresAtMs = System.currentTimeMillis() + ttl.toMillis();
     byte[] encoded = codec.encode(namespace, key, value, expiresAtMs);
     List<String> stored = new ArrayList<>(List.of("memory"));
+    drops.incrementAndGet(); // a lookup reading the old value now must not promote it
     memory.put(namespace, key, new MemoryTier.Held(namespace, value, expiresAtMs));
     String reason = null;
     if (redisState.up()) {
@@ -220,6 +236,7 @@ public class TieredCache {
 
   /** Drops this replica's copies: one entry, a namespace (key null), or all (both null). */
   void forget(String namespace, String key) {
+    drops.incrementAndGet();
     if (key == null) {
       memory.clear(namespace);
       file.clear(namespace);
