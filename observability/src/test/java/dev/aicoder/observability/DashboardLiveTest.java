@@ -309,6 +309,19 @@ class DashboardLiveTest {
           HttpResponse.BodyHandlers.discarding());
     }
 
+    // What ai-streaming does with answers: one stored, found, and one not found.
+    String cache = "http://127.0.0.1:" + SERVICES.get("cache") + "/cache/answers/";
+    for (var request :
+        List.of(
+            HttpRequest.newBuilder(URI.create(cache + "live-test"))
+                .PUT(HttpRequest.BodyPublishers.ofString("an answer")),
+            HttpRequest.newBuilder(URI.create(cache + "live-test")),
+            HttpRequest.newBuilder(URI.create(cache + "never-stored")))) {
+      HTTP.send(
+          request.header("X-AI-Coder-Internal", "observability-internal-token").build(),
+          HttpResponse.BodyHandlers.discarding());
+    }
+
     URI base = URI.create("http://127.0.0.1:" + gateway + "/");
     String conversation = UUID.randomUUID().toString();
     String finished;

@@ -119,7 +119,9 @@ class RedisTlsTest {
                       .PUT(HttpRequest.BodyPublishers.ofString("x"))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
-      assertThat(put.body()).as("the cache stores the entry in this Redis").contains("\"degraded\":false");
+      assertThat(put.body())
+          .as("the cache stores the entry in this Redis")
+          .contains("\"degraded\":false");
       assertThat(redis.call("EXISTS", "aicoder:cache:e2e:tls")).isEqualTo(1L);
     }
   }

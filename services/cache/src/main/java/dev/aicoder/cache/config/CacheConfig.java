@@ -46,6 +46,10 @@ public interface CacheConfig {
    */
   Optional<List<String>> oldKeys();
 
+  /** The product's own namespaces: their meters exist from the start, so dashboards show zeros. */
+  @WithDefault("answers")
+  List<String> namespaces();
+
   /** The most namespaces the cache keeps apart (each has its own statistics and metrics). */
   @WithDefault("32")
   int maxNamespaces();

@@ -1,6 +1,7 @@
 package dev.aicoder.cache.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The cache's counters, per namespace and tier, in Micrometer; {@code /cache/stats} reads the same
@@ -36,6 +38,30 @@ public class CacheMetrics {
 
   CacheMetrics(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  /**
+   * {@code aicoder_cache_entries{tier}} and {@code aicoder_cache_bytes{tier}} of the memory and
+   * file tiers (Redis's are on the Redis dashboard), and {@code aicoder_cache_redis_up} (0:
+   * degraded).
+   */
+  void gauges(
+      LongSupplier memoryEntries,
+      LongSupplier memoryBytes,
+      LongSupplier fileEntries,
+      LongSupplier fileBytes,
+      LongSupplier redisUp) {
+    gauge("aicoder.cache.entries", "memory", memoryEntries);
+    gauge("aicoder.cache.bytes", "memory", memoryBytes);
+    gauge("aicoder.cache.entries", "file", fileEntries);
+    gauge("aicoder.cache.bytes", "file", fileBytes);
+    Gauge.builder("aicoder.cache.redis.up", redisUp, s -> s.getAsLong())
+        .description("1 while Redis answers; 0 while the cache is degraded to memory and files")
+        .register(registry);
+  }
+
+  private void gauge(String name, String tier, LongSupplier value) {
+    Gauge.builder(name, value, s -> s.getAsLong()).tag("tier", tier).register(registry);
   }
 
   /** A lookup's outcome over all tiers. */
@@ -82,6 +108,8 @@ public class CacheMetrics {
         counter("aicoder.cache.tier.gets", "namespace", namespace, "tier", tier, "result", result);
       }
     }
+    counter("aicoder.cache.writes", "namespace", namespace, "result", "stored");
+    counter("aicoder.cache.writes", "namespace", namespace, "result", "degraded");
     for (String tier : TIERS) {
       counter("aicoder.cache.evictions", "namespace", namespace, "tier", tier);
       counter("aicoder.cache.corrupt", "namespace", namespace, "tier", tier);

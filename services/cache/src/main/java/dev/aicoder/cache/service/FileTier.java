@@ -109,6 +109,15 @@ public final class FileTier {
     }
   }
 
+  /** The bytes of the entries on disk now, for the bytes gauge. */
+  public long weight() {
+    return index.asMap().values().stream().mapToLong(Stored::size).sum();
+  }
+
+  public long size() {
+    return index.estimatedSize();
+  }
+
   public void measure(Tally tally) {
     index.cleanUp();
     index.asMap().values().forEach(s -> tally.add(s.namespace(), s.size()));

@@ -68,6 +68,19 @@ public final class MemoryTier {
     }
   }
 
+  /** The weight held now (values plus their keys and overhead), for the bytes gauge. */
+  public long weight() {
+    return entries.policy().eviction().flatMap(e -> boxed(e.weightedSize())).orElse(0L);
+  }
+
+  private static java.util.Optional<Long> boxed(java.util.OptionalLong v) {
+    return v.isPresent() ? java.util.Optional.of(v.getAsLong()) : java.util.Optional.empty();
+  }
+
+  public long size() {
+    return entries.estimatedSize();
+  }
+
   /** Entries and bytes per namespace, for statistics. */
   public void measure(Tally tally) {
     entries.cleanUp();

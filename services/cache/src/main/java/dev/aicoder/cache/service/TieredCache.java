@@ -71,6 +71,9 @@ public class TieredCache {
             ns -> metrics.evicted(ns, "file"),
             upkeep);
     feed.attach(this);
+    config.namespaces().forEach(this::known);
+    metrics.gauges(
+        memory::size, memory::weight, file::size, file::weight, () -> redisState.up() ? 1 : 0);
     Log.infof(
         "Cache tiers: memory %s, Redis %s, files %s in %s; entries %s; default TTL %s",
         config.memory().maxBytes().asLongValue(),
