@@ -119,9 +119,12 @@ for instance in "${INSTANCES[@]}"; do
         AI_STREAMING_URL="http://localhost:$((8082 + offset))"
         CACHE_URL="http://localhost:$((8083 + offset))"
         METRICS_URL="http://localhost:$((8084 + offset))") ;;
-      ai-streaming) settings+=(GATEWAY_URL="http://localhost:$((8080 + offset))") ;;
+      ai-streaming) settings+=(GATEWAY_URL="http://localhost:$((8080 + offset))"
+        AI_CODER_CACHE_URL="http://localhost:$((8083 + offset))") ;;
     esac
   fi
+  # Each cache keeps its file tier in its own folder, as each pod has its own volume.
+  [[ $service == cache ]] && settings+=(AI_CODER_CACHE_DIR="$RUN_DIR/cache-files-$n")
   # Replicas tell themselves apart (consumer names, logs) as pods do by their names.
   ((REPLICAS > 1)) && settings+=(AI_CODER_INSTANCE_ID="$service-$n")
   # shellcheck disable=SC2086
