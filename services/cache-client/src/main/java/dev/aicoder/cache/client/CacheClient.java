@@ -21,9 +21,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * The cache service for other services: each call bounded by its deadline, cut off by a circuit
  * breaker while the service keeps failing, and answered from a bounded {@link LocalCopy} of this
  * process's own writes when the service fails, so a dead cache costs callers a few milliseconds and
- * never an error. A 404 is a miss, not a failure; a 4xx (a bad key, a value too large) is the
- * caller's mistake and neither opens the breaker nor falls back. Blocking: call it from worker
- * threads.
+ * never an error. A 404 is a miss, not a failure; another 4xx (a bad key, a value too large) is the
+ * caller's mistake and neither opens the breaker nor falls back, except 401 and 403. Blocking: call
+ * it from worker threads.
  *
  * <p>The deadlines come from {@link CacheClientConfig} and are applied to each call rather than by
  * {@code @Timeout}, whose value cannot come from a {@code @ConfigMapping}. Reads and writes are not
@@ -174,10 +174,14 @@ public class CacheClient {
     return local.getAll(namespace, keys);
   }
 
-  /** Whether the service answered 4xx: a miss or a refusal of this request, not a failure. */
+  /**
+   * Whether the service refused this one request (a miss, a bad key, a value too large), which is
+   * not a failure of the service. A 5xx is one, and so are 401 and 403: a missing or wrong internal
+   * credential makes the service useless to this caller, and an operator must hear of it.
+   */
   private static boolean refused(WebApplicationException e, String namespace, String key) {
     int status = e.getResponse().getStatus();
-    if (status >= 500) {
+    if (status >= 500 || status == 401 || status == 403) {
       return false;
     }
     if (status != 404) {

@@ -91,4 +91,22 @@ class CacheClientFallbackTest {
     assertThat(cache.put("answers", "k4", VALUE, Duration.ofMinutes(1))).isFalse();
     assertThat(cache.get("answers", "k4")).contains(VALUE);
   }
+
+  /** A wrong or missing internal credential makes the service unusable, not every key a miss. */
+  @Test
+  void aRefusedCredentialIsAFailureAnsweredLocally() throws Exception {
+    StubCacheService.answer(401);
+    assertThat(cache.put("answers", "k5", VALUE, Duration.ofMinutes(1))).isFalse();
+    assertThat(cache.get("answers", "k5")).contains(VALUE);
+  }
+
+  @Test
+  void aBadRequestIsNeitherAMissOfTheServiceNorAFailure() throws Exception {
+    cache.put("answers", "k6", VALUE, Duration.ofMinutes(1));
+    StubCacheService.answer(400);
+    for (int i = 0; i < 6; i++) {
+      assertThat(cache.get("answers", "k6")).isEmpty();
+    }
+    assertThat(breakers.currentState(CacheClient.GET)).isEqualTo(CircuitBreakerState.CLOSED);
+  }
 }
