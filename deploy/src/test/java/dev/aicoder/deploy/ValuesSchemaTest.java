@@ -24,6 +24,8 @@ class ValuesSchemaTest {
         bad("replicas as a word", "/services/cache/replicas", "services.cache.replicas", "three"),
         bad("an unknown pull policy", "/image/pullPolicy", "image.pullPolicy", "Sometimes"),
         bad("a model URL without scheme", "/model/baseUrl", "model.baseUrl", "api.openai.com/v1"),
+        bad("a temperature as a word", "/model/temperature", "model.temperature", "hot"),
+        bad("a cache file bound as a word", "/cacheFiles/maxBytes", "cacheFiles.maxBytes", "lots"),
         bad(
             "a memory request that is no quantity", "/services/metrics/resources/requests/memory",
             "services.metrics.resources.requests.memory", "lots"),
