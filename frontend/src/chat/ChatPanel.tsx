@@ -13,6 +13,7 @@ import {
   openConversation,
   renameConversation,
   send,
+  setReuseAnswers,
   shareConversation,
   type Item,
 } from "./chatStore";
@@ -33,6 +34,9 @@ export function ChatPanel() {
   const turns = useStore(chatStore, (s) => s.stream.turns);
   const status = useStore(chatStore, (s) => s.connection);
   const error = useStore(chatStore, (s) => s.error);
+  const reuse = useStore(chatStore, (s) =>
+    s.conversationId ? s.reuse[s.conversationId] === true : false,
+  );
   const children = useStore(ideStore, (s) => s.children);
   const [text, setText] = useState("");
   const [caret, setCaret] = useState(0);
@@ -132,6 +136,14 @@ export function ChatPanel() {
           <div className="meta">The answer was restarted by another worker.</div>
         )}
         {state === "cancelled" && <div className="meta">Stopped.</div>}
+        {turn?.cached && (
+          <div
+            className="meta cached"
+            title="Replayed from the answer cache: an identical earlier question"
+          >
+            from cache
+          </div>
+        )}
         {state === "error" && (
           <div className="meta error">{turn?.error?.message ?? "The answer failed."}</div>
         )}
@@ -193,6 +205,17 @@ export function ChatPanel() {
             >
               Delete
             </button>
+            <label
+              className="reuse"
+              title="Answer an identical question from the cache (only when the server's model runs at temperature 0)"
+            >
+              <input
+                type="checkbox"
+                checked={reuse}
+                onChange={(e) => setReuseAnswers(conversationId, e.target.checked)}
+              />
+              Reuse answers
+            </label>
           </>
         )}
       </div>

@@ -28,6 +28,8 @@ export interface ChatState {
   stream: StreamState;
   connection: ConnectionStatus;
   error: string | null;
+  /** Per conversation: its prompts may be answered from the answer cache (the user opted in). */
+  reuse: Record<string, boolean>;
 }
 
 const initial: ChatState = {
@@ -38,6 +40,7 @@ const initial: ChatState = {
   stream: emptyState,
   connection: "closed",
   error: null,
+  reuse: {},
 };
 
 export const chatStore = createStore<ChatState>(initial);
@@ -205,8 +208,42 @@ export async function loadOlder() {
   }));
 }
 
+// The opt-ins are remembered per user in localStorage, like the layout: a preference that outlives
+// a reload; the conversation ids that opted in are the only thing kept.
+const REUSE = "aicoder.reuseAnswers.";
+
+function storedReuse(): string[] {
+  const user = getSession()?.username;
+  if (!user) return [];
+  try {
+    const ids: unknown = JSON.parse(localStorage.getItem(REUSE + user) ?? "[]");
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+  } catch {
+    return []; // not a list this version wrote
+  }
+}
+
+function storeReuse(id: string, on: boolean) {
+  const user = getSession()?.username;
+  if (!user) return;
+  const ids = storedReuse().filter((other) => other !== id);
+  if (on) ids.push(id);
+  if (ids.length) localStorage.setItem(REUSE + user, JSON.stringify(ids));
+  else localStorage.removeItem(REUSE + user);
+}
+
+/**
+ * Opts a conversation in to (or out of) the answer cache: its identical questions may then be
+ * answered from the cache, which the server does only when its model runs at temperature 0.
+ */
+export function setReuseAnswers(id: string, on: boolean) {
+  storeReuse(id, on);
+  set((s) => ({ ...s, reuse: { ...s.reuse, [id]: on } }));
+}
+
 export async function openConversation(id: string) {
-  set((s) => ({ ...s, conversationId: id }));
+  const reuse = storedReuse().includes(id);
+  set((s) => ({ ...s, conversationId: id, reuse: { ...s.reuse, [id]: reuse } }));
   connection?.join(id);
   try {
     await loadLatest(id);
@@ -242,6 +279,7 @@ export async function shareConversation(id: string, teamId: string | null) {
 
 export async function deleteConversation(id: string) {
   await apiJson(`/api/conversations/${id}`, { method: "DELETE" });
+  storeReuse(id, false);
   set((s) => ({ ...s, conversationId: s.conversationId === id ? null : s.conversationId }));
   await loadConversations();
 }
@@ -274,7 +312,15 @@ export async function send(text: string) {
       ],
     },
   }));
-  connection?.prompt({ type: "prompt", conversationId: id, clientMsgId, text, context });
+  const cache = chatStore.get().reuse[id] === true;
+  connection?.prompt({
+    type: "prompt",
+    conversationId: id,
+    clientMsgId,
+    text,
+    context,
+    ...(cache ? { cache } : {}),
+  });
 }
 
 export function cancel(turnId: string) {

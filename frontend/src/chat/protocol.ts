@@ -18,6 +18,8 @@ export type ClientFrame =
       clientMsgId: string;
       text: string;
       context?: ContextRef[];
+      /** Opts this prompt in to the answer cache (sent only when true; the server caches only temperature-0 requests). */
+      cache?: boolean;
     }
   | { type: "resume"; turnId: string; lastSeq: number }
   | { type: "cancel"; turnId: string }
@@ -37,7 +39,8 @@ export type ServerFrame =
       type: "done";
       turnId: string;
       seq: number;
-      usage?: { inputTokens: number; outputTokens: number };
+      /** `cached`: the answer was replayed from the answer cache (left out when false). */
+      usage?: { inputTokens: number; outputTokens: number; cached?: boolean };
     }
   | { type: "error"; turnId?: string; seq?: number; code: string; message: string }
   | { type: "cancelled"; turnId: string; seq: number }

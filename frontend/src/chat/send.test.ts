@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setSession } from "../auth/session";
 import { ideStore } from "../ide/ideStore";
-import { connect, resetChat, send } from "./chatStore";
+import {
+  chatStore,
+  connect,
+  newConversation,
+  openConversation,
+  resetChat,
+  send,
+  setReuseAnswers,
+} from "./chatStore";
 import { MAX_CONTEXT_FILES } from "./protocol";
 
 /** Stands in for the browser's WebSocket: opens at once and keeps the frames sent. */
@@ -86,5 +94,67 @@ describe("sending a prompt with @mentioned files", () => {
     ideStore.set((s) => ({ ...s, workspaceId: null }));
     await send("look at @a.py");
     expect(prompts()[0]).toMatchObject({ text: "look at @a.py", context: [] });
+  });
+});
+
+describe("the per-conversation answer-cache opt-in", () => {
+  beforeEach(() => {
+    localStorage.clear();
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response(null, { status: 404 })),
+    );
+    vi.stubGlobal("WebSocket", FakeWebSocket);
+    setSession({ token: "t", username: "ann", role: "member", expiresAt: Date.now() + 3_600_000 });
+    connect();
+    FakeWebSocket.last!.open();
+  });
+
+  afterEach(() => {
+    resetChat();
+    setSession(null);
+    localStorage.clear();
+    vi.unstubAllGlobals();
+  });
+
+  it("is off by default: the prompt carries no cache field", async () => {
+    newConversation();
+    await send("what is 2 + 2?");
+    expect(prompts()[0]).not.toHaveProperty("cache");
+  });
+
+  it("marks the prompts of an opted-in conversation, and only those", async () => {
+    newConversation();
+    const opted = chatStore.get().conversationId!;
+    setReuseAnswers(opted, true);
+    await send("what is 2 + 2?");
+    newConversation();
+    await send("what is 3 + 3?");
+
+    expect(prompts().map((p) => [p.conversationId, p.cache])).toEqual([
+      [opted, true],
+      [chatStore.get().conversationId, undefined],
+    ]);
+  });
+
+  it("is remembered per conversation across a reload, and can be turned off again", async () => {
+    setReuseAnswers("c-on", true);
+    resetChat(); // a reload: the store starts empty
+    connect();
+    FakeWebSocket.last!.open();
+
+    await openConversation("c-off");
+    await send("a");
+    await openConversation("c-on");
+    await send("b");
+    setReuseAnswers("c-on", false);
+    await send("c");
+
+    expect(prompts().map((p) => [p.conversationId, p.cache])).toEqual([
+      ["c-off", undefined],
+      ["c-on", true],
+      ["c-on", undefined],
+    ]);
+    expect(localStorage.getItem("aicoder.reuseAnswers.ann")).toBeNull();
   });
 });

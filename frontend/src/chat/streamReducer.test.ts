@@ -87,4 +87,17 @@ describe("stream reducer", () => {
     expect(s.turns[T].status).toBe("queued");
     expect(run([delta(1, "go")], s).turns[T].status).toBe("streaming");
   });
+
+  it("remembers that the done frame said the answer came from the cache", () => {
+    const cached = run([
+      delta(1, "4"),
+      { type: "done", turnId: T, seq: 2, usage: { inputTokens: 5, outputTokens: 1, cached: true } },
+    ]);
+    expect(cached.turns[T]).toMatchObject({ status: "done", cached: true });
+    const fresh = run([
+      delta(1, "4"),
+      { type: "done", turnId: T, seq: 2, usage: { inputTokens: 5, outputTokens: 1 } },
+    ]);
+    expect(fresh.turns[T].cached).toBeUndefined();
+  });
 });

@@ -16,6 +16,8 @@ export interface Turn {
   restarts: number;
   /** A seq was skipped: the connection must resume from lastSeq. */
   gap: boolean;
+  /** The answer was replayed from the answer cache (its done frame said so). */
+  cached?: boolean;
 }
 
 export interface StreamState {
@@ -116,6 +118,7 @@ function applySeq(
       break;
     case "done":
       next.status = "done";
+      if (frame.usage?.cached === true) next.cached = true;
       break;
     case "cancelled":
       next.status = "cancelled";
