@@ -13,9 +13,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * An L1 hit: {@link MemoryTier#get} of a warm entry (1,024 entries of 4 KB, read round-robin), as
- * the service builds the tier (64 MB, Caffeine's upkeep on the common pool: {@code upkeep=pool}).
- * {@code upkeep=caller} runs the upkeep on the reading thread instead, to show what the hand-off to
- * the pool costs.
+ * the service builds the tier (64 MB, Caffeine's upkeep on the calling thread: {@code
+ * upkeep=caller}). {@code upkeep=pool} hands the upkeep to the common pool, as the service did
+ * before, to show what that hand-off cost.
  */
 @State(Scope.Benchmark)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
