@@ -26,6 +26,9 @@ public final class FileTier {
 
   private record Stored(String namespace, long size) {}
 
+  /** The file that marks a folder as this tier's, so only such a folder is ever emptied. */
+  static final String MARKER = ".ai-coder-cache";
+
   private final Path dir;
   private final Cache<String, Stored> index;
 
@@ -35,14 +38,7 @@ public final class FileTier {
   public FileTier(Path dir, long maxBytes, Consumer<String> evicted, Executor executor) {
     this.dir = dir;
     try {
-      if (Files.exists(dir)) {
-        try (Stream<Path> all = Files.walk(dir)) {
-          all.sorted(Comparator.reverseOrder())
-              .filter(p -> !p.equals(dir))
-              .forEach(FileTier::delete);
-        }
-      }
-      Files.createDirectories(dir);
+      empty(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "The cache folder " + dir + " is not usable: " + e.getMessage(), e);
@@ -60,6 +56,37 @@ public final class FileTier {
                   }
                 })
             .build();
+  }
+
+  /**
+   * Empties the folder for a fresh start, but only one that is empty or marked as this tier's: a
+   * mistyped AI_CODER_CACHE_DIR (a home folder, a volume's root) is refused, never wiped.
+   */
+  private static void empty(Path dir) throws IOException {
+    Path marker = dir.resolve(MARKER);
+    if (Files.isDirectory(dir) && !Files.exists(marker)) {
+      try (Stream<Path> entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new IllegalStateException(
+              "AI_CODER_CACHE_DIR="
+                  + dir
+                  + " holds files that are not the cache's; the cache empties its folder at"
+                  + " start, so give it an empty or new folder");
+        }
+      }
+    }
+    if (Files.exists(dir)) {
+      try (Stream<Path> all = Files.walk(dir)) {
+        all.sorted(Comparator.reverseOrder())
+            .filter(p -> !p.equals(dir) && !p.equals(marker))
+            .forEach(FileTier::delete);
+      }
+    }
+    Files.createDirectories(dir);
+    if (!Files.exists(marker)) {
+      Files.writeString(
+          marker, "The AI-Coder cache's file tier: emptied whenever the cache starts.\n");
+    }
   }
 
   public byte[] get(String namespace, String key) {
@@ -101,7 +128,9 @@ public final class FileTier {
   public void clear(String namespace) {
     index.asMap().keySet().removeIf(id -> namespace == null || id.startsWith(namespace + '/'));
     try (Stream<Path> files = Files.walk(namespace == null ? dir : dir.resolve(namespace))) {
-      files.filter(Files::isRegularFile).forEach(FileTier::delete);
+      files
+          .filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().equals(MARKER))
+          .forEach(FileTier::delete);
     } catch (NoSuchFileException e) {
       // nothing stored in that namespace
     } catch (IOException e) {
