@@ -16,8 +16,8 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The cache: memory, then Redis, then files, read through with promotion (a hit in a lower tier is
- * copied to the tiers above it). Writes go to every tier; other replicas drop their copies through
+ * The cache: memory, then Redis, then files, read through with promotion (a hit in Redis or in the
+ * files is copied into memory). Writes go to every tier; other replicas drop their copies through
  * {@link InvalidationFeed}. While Redis is unreachable, memory and files keep answering and writes
  * stay on this replica (reported as degraded).
  */
@@ -136,14 +136,9 @@ public class TieredCache {
     if (d == null) {
       return null;
     }
+    // Into memory only: Redis not having it may mean another replica just deleted it, and copying
+    // it back there would undo that delete for every replica.
     promote(namespace, key, d, dropsBefore);
-    if (redisState.up() && drops.get() == dropsBefore) {
-      try {
-        redis.put(namespace, key, bytes, d.expiresAtMs()).forEach(this::evictedFromRedis);
-      } catch (RuntimeException e) {
-        redisState.failed(e);
-      }
-    }
     return new Hit(d.value(), "file", d.expiresAtMs());
   }
 
