@@ -1,6 +1,7 @@
 -- Deletes cache entries with their bookkeeping; also sweeps expired bookkeeping when ARGV[1] is set.
--- KEYS[1] index (zset), KEYS[2] sizes (hash), KEYS[3] total bytes; ARGV[1] now ms or '' ; ARGV[2..] entries
--- Returns how many of the given entries existed.
+-- KEYS[1] index (zset), KEYS[2] sizes (hash), KEYS[3] total bytes, KEYS[4] the invalidation stream;
+-- ARGV[1] now ms or '', ARGV[2] the deleting replica or '' (announce nothing), ARGV[3..] entries.
+-- Each delete is announced to the other replicas in the same step. Returns how many existed.
 local function forget(k)
   local size = tonumber(redis.call('HGET', KEYS[2], k) or '0')
   if size > 0 then
@@ -15,8 +16,12 @@ if ARGV[1] ~= '' then
   end
 end
 local existed = 0
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   existed = existed + redis.call('UNLINK', ARGV[i])
   forget(ARGV[i])
+  local namespace, key = string.match(ARGV[i], '^aicoder:cache:([^:]+):(.*)$')
+  if ARGV[2] ~= '' and namespace then
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'replica', ARGV[2], 'namespace', namespace, 'key', key)
+  end
 end
 return existed

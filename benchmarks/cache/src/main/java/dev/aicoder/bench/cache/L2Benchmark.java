@@ -59,7 +59,7 @@ public class L2Benchmark {
     if (encoded[3] != 3) {
       throw new IllegalStateException("entry flags " + encoded[3] + ", expected 3");
     }
-    tier.put(NAMESPACE, KEY, encoded, expires);
+    tier.put(NAMESPACE, KEY, encoded, expires, "aicoder:cache-invalidations", "benchmark");
     redis
         .send(
             Request.cmd(Command.SET).arg(RAW_KEY).arg(new String(value, StandardCharsets.US_ASCII)))

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Keeps replicas coherent: a write, delete or clear is announced on a Redis stream, and every other
+ * Keeps replicas coherent: a write, delete or clear is announced on a Redis stream (a write or
+ * delete by the same Lua script that makes it, so no change goes unannounced), and every other
  * replica drops its memory and file copies as soon as its blocking read returns (milliseconds). A
  * stream rather than pub/sub because reads are ordinary commands that fail loudly: the reader is
  * also this replica's Redis heartbeat. After an outage the replica empties its memory and files
@@ -63,16 +64,20 @@ public class InvalidationFeed {
     }
   }
 
-  /** Tells the other replicas an entry changed ({@code key} "*": a namespace, or all: "*"/"*"). */
+  /** This replica's name in the announcements, so it skips its own. */
+  String replica() {
+    return replica;
+  }
+
+  /**
+   * Tells the other replicas a namespace was cleared ({@code key} "*"; all: "*"/"*"). Writes and
+   * deletes are announced by their own Lua scripts, in the same step as the change.
+   */
   void publish(String namespace, String key) {
-    try {
-      streams.xadd(
-          STREAM,
-          new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
-          Map.of("replica", replica, "namespace", namespace, "key", key));
-    } catch (RuntimeException e) {
-      state.failed(e);
-    }
+    streams.xadd(
+        STREAM,
+        new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
+        Map.of("replica", replica, "namespace", namespace, "key", key));
   }
 
   private void read() {

@@ -47,23 +47,36 @@ public final class RedisTier {
     return r == null ? null : r.toBytes();
   }
 
-  /** Stores an entry; returns the Redis keys of entries evicted to make room. */
-  public List<String> put(String namespace, String key, byte[] encoded, long expiresAtMs) {
+  /**
+   * Stores an entry and announces it on {@code stream} as {@code replica}'s, in one step; returns
+   * the Redis keys of entries evicted to make room.
+   */
+  public List<String> put(
+      String namespace,
+      String key,
+      byte[] encoded,
+      long expiresAtMs,
+      String stream,
+      String replica) {
     long now = System.currentTimeMillis();
     Response r =
         send(
             Request.cmd(Command.EVAL)
                 .arg(PUT)
-                .arg(4)
+                .arg(5)
                 .arg(entry(namespace, key))
                 .arg(INDEX)
                 .arg(SIZES)
                 .arg(TOTAL)
+                .arg(stream)
                 .arg(encoded)
                 .arg(Math.max(1, expiresAtMs - now))
                 .arg(expiresAtMs)
                 .arg(now)
-                .arg(maxBytes));
+                .arg(maxBytes)
+                .arg(replica)
+                .arg(namespace)
+                .arg(key));
     List<String> evicted = new ArrayList<>();
     if (r != null) {
       r.forEach(k -> evicted.add(k.toString()));
@@ -71,10 +84,21 @@ public final class RedisTier {
     return evicted;
   }
 
-  /** Deletes entries by their Redis keys; returns how many existed. */
-  public long delete(List<String> entryKeys) {
+  /**
+   * Deletes entries by their Redis keys, each announced on {@code stream} as {@code replica}'s in
+   * the same step (null: announced by the caller); returns how many existed.
+   */
+  public long delete(List<String> entryKeys, String stream, String replica) {
     Request req =
-        Request.cmd(Command.EVAL).arg(DELETE).arg(3).arg(INDEX).arg(SIZES).arg(TOTAL).arg("");
+        Request.cmd(Command.EVAL)
+            .arg(DELETE)
+            .arg(4)
+            .arg(INDEX)
+            .arg(SIZES)
+            .arg(TOTAL)
+            .arg(stream)
+            .arg("")
+            .arg(replica == null ? "" : replica);
     entryKeys.forEach(req::arg);
     Response r = send(req);
     return r == null ? 0 : r.toLong();
@@ -85,11 +109,13 @@ public final class RedisTier {
     send(
         Request.cmd(Command.EVAL)
             .arg(DELETE)
-            .arg(3)
+            .arg(4)
             .arg(INDEX)
             .arg(SIZES)
             .arg(TOTAL)
-            .arg(System.currentTimeMillis()));
+            .arg(InvalidationFeed.STREAM)
+            .arg(System.currentTimeMillis())
+            .arg(""));
   }
 
   /** The Redis keys of one namespace's entries (every entry when null), with their sizes. */
@@ -114,13 +140,14 @@ public final class RedisTier {
     } while (!"0".equals(cursor));
   }
 
-  /** Deletes every entry of a namespace (all when null); returns how many. */
+  /** Deletes every entry of a namespace (all when null), announcing nothing; returns how many. */
   public long clear(String namespace) {
     List<String> keys = new ArrayList<>();
     scan(namespace, (k, size) -> keys.add(k));
     long cleared = 0;
     for (int i = 0; i < keys.size(); i += 500) {
-      cleared += delete(keys.subList(i, Math.min(keys.size(), i + 500)));
+      cleared +=
+          delete(keys.subList(i, Math.min(keys.size(), i + 500)), InvalidationFeed.STREAM, null);
     }
     return cleared;
   }

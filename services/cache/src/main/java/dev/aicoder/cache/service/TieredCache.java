@@ -171,7 +171,8 @@ public class TieredCache {
       if (tier.equals("file")) {
         file.remove(namespace, key);
       } else {
-        redis.delete(List.of(RedisTier.entry(namespace, key)));
+        redis.delete(
+            List.of(RedisTier.entry(namespace, key)), InvalidationFeed.STREAM, feed.replica());
       }
       return null;
     } catch (EntryCodec.UnknownKey e) {
@@ -206,9 +207,10 @@ public class TieredCache {
     String reason = null;
     if (redisState.up()) {
       try {
-        redis.put(namespace, key, encoded, expiresAtMs).forEach(this::evictedFromRedis);
+        redis
+            .put(namespace, key, encoded, expiresAtMs, InvalidationFeed.STREAM, feed.replica())
+            .forEach(this::evictedFromRedis);
         stored.add("redis");
-        feed.publish(namespace, key);
       } catch (RuntimeException e) {
         redisState.failed(e);
         reason = "Redis is unreachable (" + e.getMessage() + "): the entry stays on this replica";
@@ -230,15 +232,22 @@ public class TieredCache {
   public void delete(String namespace, String key) {
     known(namespace);
     forget(namespace, key);
-    shared(() -> redis.delete(List.of(RedisTier.entry(namespace, key))));
-    feed.publish(namespace, key);
+    shared(
+        () ->
+            redis.delete(
+                List.of(RedisTier.entry(namespace, key)), InvalidationFeed.STREAM, feed.replica()));
   }
 
   /** Empties one namespace, or everything when null; returns the shared entries removed. */
   public long clear(String namespace) {
     forget(namespace, null);
-    long cleared = shared(() -> redis.clear(namespace));
-    feed.publish(namespace == null ? "*" : namespace, "*");
+    long cleared =
+        shared(
+            () -> {
+              long n = redis.clear(namespace);
+              feed.publish(namespace == null ? "*" : namespace, "*");
+              return n;
+            });
     Log.infof(
         "Cleared %s: %d shared entries", namespace == null ? "the cache" : namespace, cleared);
     return cleared;
