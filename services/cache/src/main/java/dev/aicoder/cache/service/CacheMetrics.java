@@ -56,12 +56,19 @@ public class CacheMetrics {
     gauge("aicoder.cache.entries", "file", fileEntries);
     gauge("aicoder.cache.bytes", "file", fileBytes);
     Gauge.builder("aicoder.cache.redis.up", redisUp, s -> s.getAsLong())
+        .strongReference(true)
         .description("1 while Redis answers; 0 while the cache is degraded to memory and files")
         .register(registry);
   }
 
   private void gauge(String name, String tier, LongSupplier value) {
-    Gauge.builder(name, value, s -> s.getAsLong()).tag("tier", tier).register(registry);
+    // Held strongly: Micrometer keeps a gauge's object weakly, and these lambdas have no other
+    // owner,
+    // so after a garbage collection the gauges read NaN.
+    Gauge.builder(name, value, s -> s.getAsLong())
+        .strongReference(true)
+        .tag("tier", tier)
+        .register(registry);
   }
 
   /** A lookup's outcome over all tiers. */

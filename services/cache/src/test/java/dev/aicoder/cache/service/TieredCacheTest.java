@@ -125,6 +125,17 @@ class TieredCacheTest {
   }
 
   @Test
+  void theGaugesSurviveAGarbageCollection() {
+    cache.put("gauges", "k", bytes("12345"), Duration.ofMinutes(5));
+    System.gc(); // Micrometer holds a gauge's object weakly: a lost one reads NaN
+    String metrics = given().get("/q/metrics").then().extract().asString();
+    assertThat(metrics)
+        .contains("aicoder_cache_redis_up{application=\"cache\"} 1.0")
+        .containsPattern("aicoder_cache_bytes\\{application=\"cache\",tier=\"memory\"} [1-9]")
+        .doesNotContainPattern("aicoder_cache_\\S+ NaN");
+  }
+
+  @Test
   void theRedisTierStaysUnderItsByteBound() {
     // The test profile bounds Redis to 64 KiB: 40 entries of 4 KiB cannot all stay.
     byte[] random = new byte[4096];
