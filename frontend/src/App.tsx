@@ -1,10 +1,14 @@
-import { useSyncExternalStore } from "react";
+import { lazy, Suspense, useSyncExternalStore } from "react";
 import { SignIn } from "./auth/SignIn";
 import { getSession, subscribeSession } from "./auth/session";
 import { noticeStore } from "./auth/sso";
 import { Ide } from "./ide/Ide";
+import { canSeePerformance } from "./performance/access";
 import { StatusPage } from "./status/StatusPage";
 import { useStore } from "./store";
+
+// A lazy chunk (with uPlot in one of its own): the first load of the IDE does not carry it.
+const PerformancePage = lazy(() => import("./performance/PerformancePage"));
 
 function useHash() {
   return useSyncExternalStore(
@@ -23,6 +27,17 @@ export function App() {
   const page =
     hash === "#status" ? (
       <StatusPage />
+    ) : session && hash === "#performance" ? (
+      canSeePerformance(session.role) ? (
+        <Suspense fallback={<p className="status">Loading…</p>}>
+          <PerformancePage key={session.token} />
+        </Suspense>
+      ) : (
+        <main className="status">
+          <p role="alert">The performance page is for admins and team leads.</p>
+          <a href="#">Back to the IDE</a>
+        </main>
+      )
     ) : session ? (
       <Ide key={session.token} session={session} />
     ) : (

@@ -2,6 +2,7 @@ import { useEffect, useState, type KeyboardEvent } from "react";
 import { ApiError, apiJson } from "../api/client";
 import { getSession } from "../auth/session";
 import { ideStore, propose } from "../ide/ideStore";
+import { useRenderTime } from "../performance/renderTime";
 import { useStore } from "../store";
 import {
   cancel,
@@ -26,6 +27,7 @@ const NO_ITEMS: Item[] = [];
 
 /** The assistant: conversations, the streamed answers and the prompt box. */
 export function ChatPanel() {
+  useRenderTime(); // reported with the web app's own numbers (performance/vitals.ts)
   const conversations = useStore(chatStore, (s) => s.conversations);
   const conversationId = useStore(chatStore, (s) => s.conversationId);
   const items = useStore(chatStore, (s) =>

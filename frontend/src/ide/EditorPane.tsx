@@ -1,4 +1,5 @@
 import { lazy, Suspense } from "react";
+import { useRenderTime } from "../performance/renderTime";
 import { useStore } from "../store";
 import {
   closeTab,
@@ -15,6 +16,7 @@ const DiffHost = lazy(() => import("../monaco/MonacoHost").then((m) => ({ defaul
 
 /** Tabs of open files and the editor, conflict view or proposed-change view of the active one. */
 export function EditorPane() {
+  useRenderTime(); // reported with the web app's own numbers (performance/vitals.ts)
   const tabs = useStore(ideStore, (s) => s.tabs);
   const active = useStore(ideStore, (s) => s.active);
   const current = tabs.find((t) => t.path === active);

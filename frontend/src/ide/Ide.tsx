@@ -3,6 +3,7 @@ import { apiJson, ApiError, type Workspace } from "../api/client";
 import { setSession, type Session } from "../auth/session";
 import { ChatPanel } from "../chat/ChatPanel";
 import { chatStore, connect, disconnect } from "../chat/chatStore";
+import { canSeePerformance } from "../performance/access";
 import { useStore } from "../store";
 import { EditorPane } from "./EditorPane";
 import { Explorer } from "./Explorer";
@@ -146,6 +147,7 @@ export function Ide({ session }: { session: Session }) {
           </span>
         )}
         <span className="spacer" />
+        {canSeePerformance(session.role) && <a href="#performance">Performance</a>}
         <a href="#status">Status</a>
         <span>{session.username}</span>
         <button type="button" onClick={() => void signOut()}>

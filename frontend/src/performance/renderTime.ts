@@ -1,0 +1,26 @@
+import { useLayoutEffect } from "react";
+
+// In the first-load bundle, so it stays tiny: the reporter (loaded later) takes the times over.
+type Sink = (ms: number) => void;
+let sink: Sink | null = null;
+const early: number[] = [];
+
+/** Hands render times to the reporter, with those measured before it loaded. */
+export function setRenderSink(next: Sink | null): void {
+  sink = next;
+  if (next) early.splice(0).forEach(next);
+}
+
+export function recordRender(ms: number): void {
+  if (sink) sink(ms);
+  else if (early.length < 16) early.push(ms);
+}
+
+/**
+ * Measures a component's render and commit: from its render to its layout effect, which runs after
+ * its whole subtree is committed. React's Profiler would do this, but only in development builds.
+ */
+export function useRenderTime(): void {
+  const start = performance.now();
+  useLayoutEffect(() => recordRender(performance.now() - start));
+}
