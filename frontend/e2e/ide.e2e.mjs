@@ -17,6 +17,8 @@ import {
 } from "./stack.mjs";
 
 const ARTIFACTS = resolve(import.meta.dirname, "artifacts");
+/** Runs only the steps whose name starts with this (e.g. E2E_ONLY=performance). */
+const ONLY = process.env.E2E_ONLY ?? "";
 
 /** Waits until the file on the server satisfies `check` (autosave is debounced). */
 const serverFile = (base, token, url, check, what) =>
@@ -33,8 +35,13 @@ const expected = (n) => Array.from({ length: n }, (_, i) => `t${i} `).join("");
 
 async function main() {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const base = await services();
-  const { token, workspaceId } = await adminWorkspace(base);
+  const base = await services({
+    // A closed port: the page must show it dead while the others keep updating.
+    extraTargets: ["ghost=http://127.0.0.1:1/q/metrics"],
+    // Any CPU use crosses this, so a CPU alert goes pending and then fires within seconds.
+    metricsEnv: { AI_CODER_METRICS_CPU_WARNING: "0.0001", AI_CODER_METRICS_ALERT_FOR: "2s" },
+  });
+  const { token, expiresAt, workspaceId } = await adminWorkspace(base);
   const fileUrl = `/api/workspaces/${workspaceId}/file?path=hello.py`;
   await api(base, token, fileUrl, {
     method: "PUT",
@@ -49,13 +56,16 @@ async function main() {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on("dialog", (d) => d.accept());
   const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-  const step = async (name, body) => {
+  const step = async (name, body, on = page) => {
+    if (ONLY && !name.startsWith(ONLY)) return;
     const t = Date.now();
     try {
       await body();
       console.log(`ok   ${name} (${Date.now() - t} ms)`);
     } catch (e) {
-      await shot(`failed-${name.replace(/\W+/g, "-")}`).catch(() => {});
+      await on
+        .screenshot({ path: join(ARTIFACTS, `failed-${name.replace(/\W+/g, "-")}.png`) })
+        .catch(() => {});
       throw new Error(`${name}: ${e.message}`);
     }
   };
@@ -355,6 +365,112 @@ async function main() {
       await sso.getByLabel("User name").waitFor();
       await sso.close();
     });
+
+    // The performance page, in a tab of its own with the admin's session (the one above was
+    // signed out): reached from the IDE's header, live values, charts, alerts, a dead target.
+    const perfContext = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    await perfContext.addInitScript(
+      (session) => sessionStorage.setItem("aicoder.session", JSON.stringify(session)),
+      { token, username: "admin", role: "admin", expiresAt },
+    );
+    const perf = await perfContext.newPage();
+    /** The values of the services' rows (not the dead one's, not the browsers'), by cell. */
+    const liveValues = () =>
+      perf.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll('[data-testid="perf-value"]:not([data-instance])')]
+            .filter((c) => !["browser", "ghost"].includes(c.dataset.service))
+            .map((c) => [`${c.dataset.service}/${c.dataset.figure}`, c.dataset.value]),
+        ),
+      );
+    /** Waits until some of the live values differ from `before`. */
+    const valuesChange = (before) =>
+      until(
+        "the live values to change",
+        async () => {
+          const now = await liveValues();
+          return Object.keys(now).some((k) => k in before && now[k] !== before[k]);
+        },
+        20_000,
+      );
+
+    await step(
+      "performance: the admin opens the page from the IDE's header and sees live values change",
+      async () => {
+        await perf.goto(base);
+        await perf.getByRole("link", { name: "Performance" }).click();
+        await perf
+          .locator('[data-testid="perf-value"][data-service="gateway"][data-figure="cpu"]')
+          .waitFor({ timeout: 30_000 });
+        await valuesChange(await liveValues());
+        const gatewayCpu = perf.locator(
+          '[data-testid="perf-value"][data-service="gateway"][data-figure="cpu"]',
+        );
+        await perf.waitForFunction(
+          (cell) => cell.dataset.value !== "",
+          await gatewayCpu.elementHandle(),
+          { timeout: 20_000 },
+        );
+      },
+      perf,
+    );
+
+    await step(
+      "performance: a chart per figure draws on a canvas",
+      async () => {
+        await perf.locator('[data-testid="perf-chart"][data-figure="cpu"] canvas').waitFor();
+        const charts = await perf.locator('[data-testid="perf-chart"] canvas').count();
+        if (charts < 2) throw new Error(`only ${charts} charts with a canvas`);
+        await perf.getByRole("button", { name: "15m" }).click();
+        await perf.locator('[data-testid="perf-chart"][data-figure="cpu"] canvas').waitFor();
+      },
+      perf,
+    );
+
+    await step(
+      "performance: the CPU threshold fires an alert",
+      async () => {
+        await perf
+          .locator('[data-testid="perf-alert"][data-state="firing"]')
+          .first()
+          .waitFor({ timeout: 30_000 });
+        const severity = await perf
+          .locator('[data-testid="perf-alert"][data-state="firing"]')
+          .first()
+          .getAttribute("data-severity");
+        if (!["warning", "critical"].includes(severity)) throw new Error(`severity ${severity}`);
+        await perf.screenshot({ path: join(ARTIFACTS, "performance.png"), fullPage: true });
+      },
+      perf,
+    );
+
+    await step(
+      "performance: the dead target is marked and the others keep updating",
+      async () => {
+        const ghost = perf.locator('[data-testid="perf-target"][data-service="ghost"]');
+        await ghost.and(perf.locator('[data-up="false"]')).waitFor({ timeout: 20_000 });
+        const error = await ghost.locator(".perf-error").innerText();
+        if (!error.trim()) throw new Error("the dead target shows no error");
+        const up = await perf.locator('[data-testid="perf-target"][data-up="true"]').count();
+        if (up < 5) throw new Error(`only ${up} targets up`);
+        await valuesChange(await liveValues());
+      },
+      perf,
+    );
+
+    await step(
+      "performance: the browser's own numbers appear next to the server's",
+      async () => {
+        // The IDE and this page report after they are idle (at most once per 30 s each).
+        await perf
+          .locator('[data-testid="perf-value"][data-service="browser"]')
+          .first()
+          .waitFor({ timeout: 45_000 });
+        await perf.screenshot({ path: join(ARTIFACTS, "performance.png"), fullPage: true });
+      },
+      perf,
+    );
+    await perfContext.close();
   } finally {
     await browser.close();
   }

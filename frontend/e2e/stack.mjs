@@ -16,6 +16,8 @@ export const SSO_USER = "sso-e2e";
 const SSO_CLIENT = { id: "ai-coder", secret: `e2e-${randomUUID()}-client-secret` };
 export const children = [];
 export const workspaces = mkdtempSync(join(tmpdir(), "aicoder-e2e-"));
+/** The cache service's file tier. */
+const cacheFiles = mkdtempSync(join(tmpdir(), "aicoder-e2e-cache-"));
 
 function freePort() {
   return new Promise((ok) => {
@@ -118,9 +120,15 @@ function identityProvider(port) {
 
 const ready = (port) => fetch(`http://127.0.0.1:${port}/q/health/ready`).then((r) => r.ok);
 
-/** Starts Redis, the fake model and the three services; returns the gateway URL. */
-export async function services({ redisPort } = {}) {
-  const [model, chat, ai, gateway, idp] = await Promise.all([1, 2, 3, 4, 5].map(freePort));
+/**
+ * Starts Redis, the fake model and the five services; returns the gateway URL. The metrics service
+ * scrapes every service each second, and also `extraTargets` (service=url, e.g. a dead one);
+ * `metricsEnv` adds to its settings (e.g. a low threshold so an alert fires).
+ */
+export async function services({ redisPort, extraTargets = [], metricsEnv = {} } = {}) {
+  const [model, chat, ai, gateway, idp, cache, metrics] = await Promise.all(
+    [1, 2, 3, 4, 5, 6, 7].map(freePort),
+  );
   const redis = redisPort ?? (await freePort());
   stackPorts.redis = redis;
   const common = {
@@ -162,7 +170,21 @@ export async function services({ redisPort } = {}) {
     GATEWAY_URL: `http://127.0.0.1:${gateway}`,
   });
   jar("chat-websocket", chat, {});
+  jar("cache", cache, { AI_CODER_CACHE_DIR: cacheFiles });
+  const scraped = { gateway, "chat-websocket": chat, "ai-streaming": ai, cache, metrics };
+  jar("metrics", metrics, {
+    AI_CODER_METRICS_TARGETS: [
+      ...Object.entries(scraped).map(
+        ([name, port]) => `${name}=http://127.0.0.1:${port}/q/metrics`,
+      ),
+      ...extraTargets,
+    ].join(","),
+    AI_CODER_METRICS_SCRAPE_INTERVAL: "1s",
+    ...metricsEnv,
+  });
   jar("gateway", gateway, {
+    CACHE_URL: `http://127.0.0.1:${cache}`,
+    METRICS_URL: `http://127.0.0.1:${metrics}`,
     AI_CODER_ADMIN_USER: "admin",
     AI_CODER_ADMIN_PASSWORD: PASSWORD,
     AI_CODER_WORKSPACE_ROOT: workspaces,
@@ -173,7 +195,8 @@ export async function services({ redisPort } = {}) {
     AI_CODER_OIDC_CLIENT_ID: SSO_CLIENT.id,
     AI_CODER_OIDC_CLIENT_SECRET: SSO_CLIENT.secret,
   });
-  for (const port of [ai, chat, gateway]) await until(`the service on ${port}`, () => ready(port));
+  for (const port of [ai, chat, cache, metrics, gateway])
+    await until(`the service on ${port}`, () => ready(port));
   return `http://127.0.0.1:${gateway}`;
 }
 
@@ -193,10 +216,11 @@ export async function api(base, token, path, init = {}) {
 /** The ports chosen for this run. */
 export const stackPorts = {};
 
-/** Stops every process started here and removes the workspace folder. */
+/** Stops every process started here and removes the workspace and cache folders. */
 export function stopAll() {
   for (const { child } of children) child.kill();
   rmSync(workspaces, { recursive: true, force: true });
+  rmSync(cacheFiles, { recursive: true, force: true });
 }
 
 /** The last lines each process logged (for a failure report). */
