@@ -247,15 +247,19 @@ function AlertItem({ alert, at }: { alert: Alert; at?: number }) {
 function Alerts() {
   const store = usePerfStore();
   const active = useStore(store, selectActiveAlerts);
+  // Which alerts are active and in what state; their values change with every scrape.
+  const lifecycle = useStore(store, (s) =>
+    (s.snapshot?.alerts ?? []).map((a) => `${a.id}:${a.state}`).join("\n"),
+  );
   const [history, setHistory] = useState<Alert[] | null>(null);
-  // The history changes when the active list does: read it again then.
+  // The history changes when an alert starts, fires or resolves: read it again then.
   useEffect(() => {
     const controller = new AbortController();
     apiJson<AlertList>("/api/performance/alerts?limit=50", { signal: controller.signal })
       .then((list) => setHistory(list.history))
       .catch(() => {});
     return () => controller.abort();
-  }, [active]);
+  }, [lifecycle]);
   return (
     <section className="perf-alerts">
       <h2>Alerts</h2>
