@@ -33,10 +33,15 @@ public final class Api {
 
   /** A fresh member with a unique name; returns its token. */
   public static String newMember(String prefix) {
+    return newUser(prefix, "member");
+  }
+
+  /** A fresh user with a unique name and the given role; returns its token. */
+  public static String newUser(String prefix, String role) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     as(adminToken())
         .contentType(ContentType.JSON)
-        .body(Map.of("username", name, "password", "password-" + name, "role", "member"))
+        .body(Map.of("username", name, "password", "password-" + name, "role", role))
         .post("/api/admin/users")
         .then()
         .statusCode(201);

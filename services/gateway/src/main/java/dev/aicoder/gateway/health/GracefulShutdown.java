@@ -3,6 +3,7 @@ package dev.aicoder.gateway.health;
 import dev.aicoder.gateway.config.GatewayConfig;
 import dev.aicoder.gateway.proxy.WebSocketProxy;
 import dev.aicoder.gateway.rest.InFlightRequests;
+import dev.aicoder.gateway.rest.PerformanceLiveRoute;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +20,8 @@ import org.eclipse.microprofile.health.Readiness;
  * What the gateway does on SIGTERM, before Quarkus closes its HTTP server: readiness goes DOWN at
  * once; for {@link GatewayConfig#shutdownDelay()} it still serves while the ingress stops sending
  * it traffic; then every proxied chat socket closes with 1012 (browsers reconnect elsewhere and
- * resume) and the requests in flight get {@link GatewayConfig#shutdownTimeout()} to finish.
+ * resume), every live performance stream ends, and the requests in flight get {@link
+ * GatewayConfig#shutdownTimeout()} to finish.
  */
 @Readiness
 @ApplicationScoped
@@ -27,13 +29,19 @@ public class GracefulShutdown implements HealthCheck {
 
   private final WebSocketProxy sockets;
   private final InFlightRequests requests;
+  private final PerformanceLiveRoute liveStreams;
   private final Duration delay;
   private final Duration timeout;
   private volatile boolean stopping;
 
-  GracefulShutdown(WebSocketProxy sockets, InFlightRequests requests, GatewayConfig config) {
+  GracefulShutdown(
+      WebSocketProxy sockets,
+      InFlightRequests requests,
+      PerformanceLiveRoute liveStreams,
+      GatewayConfig config) {
     this.sockets = sockets;
     this.requests = requests;
+    this.liveStreams = liveStreams;
     this.delay = config.shutdownDelay();
     this.timeout = config.shutdownTimeout();
   }
@@ -56,6 +64,8 @@ public class GracefulShutdown implements HealthCheck {
     } catch (ExecutionException | TimeoutException e) {
       Log.warnf("Not every chat socket took its close frame: %s", e.toString());
     }
+    // A live performance stream never ends by itself: end it, and the page reconnects elsewhere.
+    liveStreams.closeAll();
     int running = requests.running();
     if (running > 0) {
       Log.infof("Waiting up to %s for %d requests in flight", timeout, running);

@@ -33,6 +33,18 @@ public class Caller {
     return claims().isAdmin();
   }
 
+  /** Whether the caller may read the performance figures: an admin or a team lead. */
+  public static boolean readsPerformance(TokenClaims claims) {
+    return claims.isAdmin() || claims.roles().contains("lead");
+  }
+
+  /** Refuses the request unless the caller is an admin or a team lead. */
+  public void requirePerformanceReader() {
+    if (!readsPerformance(claims())) {
+      throw new ForbiddenException("Only an admin or a team lead may see the performance figures.");
+    }
+  }
+
   /** The client's address (the proxy's, unless forwarded headers are trusted). */
   public String ip() {
     return ip;

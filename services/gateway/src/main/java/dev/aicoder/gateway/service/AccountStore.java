@@ -22,7 +22,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class AccountStore {
 
-  public static final Set<String> ROLES = Set.of("admin", "member");
+  /** An admin manages users and teams; a team lead and an admin see the performance page. */
+  public static final Set<String> ROLES = Set.of("admin", "lead", "member");
 
   /**
    * Compared against when the user does not exist, so a wrong name costs as much as a wrong
@@ -43,7 +44,7 @@ public class AccountStore {
     Names.username(username);
     checkPassword(password);
     if (role == null || !ROLES.contains(role)) {
-      throw new BadRequestException("role must be 'admin' or 'member'.");
+      throw new BadRequestException("role must be 'admin', 'lead' or 'member'.");
     }
     long now = System.currentTimeMillis();
     String key = GatewayKeys.account(username);
