@@ -22,6 +22,30 @@
 {{- printf "%s-%s" (include "ai-coder.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/* The headless Service of one component, listing each pod: (dict "root" $ "name" "gateway"). */}}
+{{- define "ai-coder.headlessName" -}}
+{{- printf "%s-%s-headless" (include "ai-coder.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The metrics service's scrape targets: service=dns+http://<headless>:<port>/q/metrics for each
+     enabled service; dns+ makes it resolve every address of the name and scrape each pod. */}}
+{{- define "ai-coder.metricsTargets" -}}
+{{- $targets := list -}}
+{{- range $name, $svc := .Values.services -}}
+{{- if $svc.enabled -}}
+{{- $targets = append $targets (printf "%s=dns+http://%s:%v/q/metrics" $name (include "ai-coder.headlessName" (dict "root" $ "name" $name)) $svc.port) -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $targets -}}
+{{- end -}}
+
+{{/* The TCP port of performance.prometheusUrl: its own, else 443 for https and 80 for http. */}}
+{{- define "ai-coder.prometheusPort" -}}
+{{- $url := urlParse .Values.performance.prometheusUrl -}}
+{{- $port := regexFind ":[0-9]+$" $url.host | trimPrefix ":" -}}
+{{- if $port -}}{{ $port }}{{- else if eq $url.scheme "https" -}}443{{- else -}}80{{- end -}}
+{{- end -}}
+
 {{/* Labels that never change for a release's component: selectors use only these. */}}
 {{- define "ai-coder.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "ai-coder.name" .root }}

@@ -26,7 +26,8 @@ class PolicyTest {
           "chat-websocket", Set.of(),
           "ai-streaming", Set.of("gateway", "cache"), // the cache: answers to deterministic prompts
           "cache", Set.of(),
-          "metrics", Set.of());
+          // The metrics service scrapes every pod of every service (issue 16).
+          "metrics", Set.of("gateway", "chat-websocket", "ai-streaming", "cache"));
 
   static final Set<String> PUBLIC = Set.of("gateway", "chat-websocket");
   static final Peer INGRESS_CONTROLLER =
