@@ -103,6 +103,18 @@ export AI_CODER_WORKSPACE_ROOT=${AI_CODER_WORKSPACE_ROOT:-$PWD/$RUN_DIR/workspac
 # meant for an ingress (set them to try a drain locally).
 export AI_CODER_SHUTDOWN_DELAY=${AI_CODER_SHUTDOWN_DELAY:-0s} AI_CODER_DRAIN_DELAY=${AI_CODER_DRAIN_DELAY:-0s}
 
+# The metrics service scrapes every process started here, each an instance of its service (the
+# Performance page); in Kubernetes the chart points it at the headless Services instead.
+targets=()
+for instance in "${INSTANCES[@]}"; do
+  IFS=: read -r name service port n <<<"$instance"
+  targets+=("$service=http://127.0.0.1:$port/q/metrics")
+done
+metrics_targets=${AI_CODER_METRICS_TARGETS:-$(
+  IFS=,
+  echo "${targets[*]}"
+)}
+
 started=$(date +%s%N)
 for instance in "${INSTANCES[@]}"; do
   IFS=: read -r name service port n <<<"$instance"
@@ -123,6 +135,7 @@ for instance in "${INSTANCES[@]}"; do
         AI_CODER_CACHE_URL="http://localhost:$((8083 + offset))") ;;
     esac
   fi
+  [[ $service == metrics ]] && settings+=(AI_CODER_METRICS_TARGETS="$metrics_targets")
   # Each cache keeps its file tier in its own folder, as each pod has its own volume.
   [[ $service == cache ]] && settings+=(AI_CODER_CACHE_DIR="$RUN_DIR/cache-files-$n")
   # Replicas tell themselves apart (consumer names, logs) as pods do by their names.
