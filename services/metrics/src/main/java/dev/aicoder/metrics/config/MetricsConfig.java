@@ -21,8 +21,7 @@ public interface MetricsConfig {
    * The targets: comma-separated {@code service=url}; {@code dns+http://name:port/path} scrapes
    * every address the name resolves to (a headless Service: every pod) as its own instance.
    */
-  @WithDefault("")
-  String targets();
+  Optional<String> targets();
 
   /** A Prometheus to take history, trends and alerts from (its HTTP API); unset: local history. */
   Optional<String> prometheusUrl();

@@ -71,7 +71,7 @@ public class Collector {
       BrowserVitals browser,
       ObjectMapper json) {
     this.config = config;
-    this.targets = Target.parseAll(config.targets());
+    this.targets = Target.parseAll(config.targets().orElse(""));
     this.scraper = new Scraper(config.scrapeTimeout());
     this.leader = leader;
     this.history = history;
@@ -169,14 +169,21 @@ public class Collector {
         .entrySet()
         .removeIf(
             e -> e.getValue() < now - FORGET_AFTER_MS && calculators.remove(e.getKey()) != null);
-    long ttl = 3 * config.scrapeInterval().toMillis() + 1000;
-    boolean lead = leader.tryLead(ttl);
-    if (lead && !leading) {
-      evaluator.restore(alertLog.active());
-      Log.info("this replica now records the performance history and evaluates alerts");
+    List<Alert> alerts;
+    try {
+      boolean lead = leader.tryLead(3 * config.scrapeInterval().toMillis() + 1000);
+      if (lead && !leading) {
+        evaluator.restore(alertLog.active());
+        Log.info("this replica now records the performance history and evaluates alerts");
+      }
+      leading = lead;
+      alerts = alerts(now, lead, instances);
+    } catch (RuntimeException e) {
+      // Without Redis the live figures go on; history, alerts and browser numbers wait for it.
+      Log.warnf("performance history and alerts paused: %s", e.toString());
+      leading = false;
+      alerts = latest == null ? List.of() : latest.alerts();
     }
-    leading = lead;
-    List<Alert> alerts = alerts(now, lead, instances);
     Snapshot snapshot = build(now, statuses, instances, alerts);
     latest = snapshot;
     try {
@@ -251,8 +258,16 @@ public class Collector {
         statuses,
         instances,
         services(instances),
-        browser.summary(),
+        browserSummary(),
         alerts);
+  }
+
+  private Snapshot.BrowserFigures browserSummary() {
+    try {
+      return browser.summary();
+    } catch (RuntimeException e) {
+      return latest == null ? new Snapshot.BrowserFigures(0, Map.of()) : latest.browser();
+    }
   }
 
   static List<ServiceValues> services(List<InstanceValues> instances) {
