@@ -4,6 +4,7 @@ import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.common.InternalCredential;
 import dev.aicoder.common.Problem;
 import dev.aicoder.common.ProblemException;
+import dev.aicoder.gateway.client.RefusalMapper;
 import dev.aicoder.gateway.config.GatewayConfig;
 import dev.aicoder.gateway.security.AuthFilter;
 import dev.aicoder.gateway.security.Authenticator;
@@ -173,7 +174,7 @@ public class PerformanceLiveRoute {
               if (response.ended() || response.closed()) {
                 return;
               }
-              if (upstream.statusCode() >= 500 || body.failed()) {
+              if (!RefusalMapper.relayed(upstream.statusCode()) || body.failed()) {
                 unavailable(response, new IllegalStateException("HTTP " + upstream.statusCode()));
                 return;
               }

@@ -91,7 +91,13 @@ class PerformanceRoutesTest {
             respond(exchange, 200, "application/json", "{\"mode\":\"local\"}");
         case "/api/performance/history" -> {
           queries.add(String.valueOf(query));
-          if (query != null && query.contains("figure=bogus")) {
+          if (query != null && query.contains("figure=locked")) {
+            respond(
+                exchange,
+                401,
+                "application/problem+json",
+                "{\"type\":\"/problems/internal-credential-required\",\"status\":401}");
+          } else if (query != null && query.contains("figure=bogus")) {
             respond(
                 exchange,
                 400,
@@ -216,6 +222,12 @@ class PerformanceRoutesTest {
           .body("detail", equalTo("No figure bogus."));
     }
     as(lead).get("/api/performance/history?figure=cpu").then().statusCode(200);
+    // Its refusal of the gateway's own credential is no reason to sign the browser out.
+    as(lead)
+        .get("/api/performance/history?figure=locked")
+        .then()
+        .statusCode(503)
+        .body("type", equalTo("/problems/metrics-unavailable"));
   }
 
   @Test
