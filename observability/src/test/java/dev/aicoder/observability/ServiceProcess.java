@@ -18,17 +18,29 @@ import java.util.concurrent.locks.LockSupport;
 final class ServiceProcess implements AutoCloseable {
 
   private final Process process;
+  private final String logName;
   final String name;
   final int port;
 
-  private ServiceProcess(Process process, String name, int port) {
+  private ServiceProcess(Process process, String name, String logName, int port) {
     this.process = process;
+    this.logName = logName;
     this.name = name;
     this.port = port;
   }
 
   /** Starts a service without waiting for it, so several can start at once. */
   static ServiceProcess launch(String service, int port, Map<String, String> props)
+      throws IOException {
+    return launch(service, service, port, props, Map.of());
+  }
+
+  /**
+   * Starts a service with environment variables too (the names operators set), logging to
+   * target/{@code logName}.log so two runs of one service keep two logs.
+   */
+  static ServiceProcess launch(
+      String service, String logName, int port, Map<String, String> props, Map<String, String> env)
       throws IOException {
     Path jar = Path.of("../services", service, "target/quarkus-app/quarkus-run.jar");
     if (!jar.toFile().exists()) {
@@ -40,10 +52,12 @@ final class ServiceProcess implements AutoCloseable {
     command.add("-Dquarkus.http.port=" + port);
     props.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.addAll(List.of("-jar", jar.toString()));
-    File log = Path.of("target", service + ".log").toFile();
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-    return new ServiceProcess(process, service, port);
+    File log = Path.of("target", logName + ".log").toFile();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    return new ServiceProcess(process, service, logName, port);
   }
 
   /** Waits until {@code /q/health/ready} answers 200. */
@@ -56,7 +70,7 @@ final class ServiceProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited; see target/" + name + ".log");
+        throw new IllegalStateException(name + " exited; see target/" + logName + ".log");
       }
       try {
         if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
