@@ -83,7 +83,16 @@ export const FigureChart = memo(function FigureChart({
           height: 150,
           legend: { show: true, live: false },
           cursor: { drag: { x: false, y: false } },
-          scales: { x: { time: true } },
+          scales: {
+            x: {
+              time: true,
+              // Always the whole chosen range, ending at the newest point (or now).
+              range: (_u, _min, max) => {
+                const end = max ?? Date.now() / 1000;
+                return [end - rangeSeconds, end];
+              },
+            },
+          },
           series: [{}, ...data.keys.map(seriesOf)],
           axes: [
             { size: 30 },

@@ -145,6 +145,7 @@ describe("the performance page", () => {
     expect(dead?.textContent).toContain("Connection refused");
     const alert = host.querySelector('[data-testid="perf-alert"][data-state="firing"]');
     expect(alert?.getAttribute("data-severity")).toBe("warning");
+    expect(alert?.textContent).toContain("93 % vs 70 %");
     expect(
       host.querySelector('[data-testid="perf-value"][data-service="browser"][data-figure="LCP"]')
         ?.textContent,

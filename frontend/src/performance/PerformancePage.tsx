@@ -13,6 +13,7 @@ import {
   selectActiveAlerts,
   selectAt,
   selectBrowser,
+  selectFigures,
   selectGroups,
   selectInstanceNames,
   selectValue,
@@ -226,7 +227,7 @@ function Targets() {
   );
 }
 
-function AlertItem({ alert, at }: { alert: Alert; at?: number }) {
+function AlertItem({ alert, at, unit }: { alert: Alert; at?: number; unit: Unit }) {
   return (
     <li
       data-testid="perf-alert"
@@ -237,7 +238,8 @@ function AlertItem({ alert, at }: { alert: Alert; at?: number }) {
       <span className={`badge ${alert.severity}`}>{alert.severity}</span>{" "}
       <span className={`badge state-${alert.state}`}>{alert.state}</span> {alert.summary}{" "}
       <span className="muted">
-        ({alert.service} {alert.instance}: {alert.value ?? "—"} vs {alert.threshold ?? "—"}
+        ({alert.service} {alert.instance}: {formatValue(alert.value, unit)} vs{" "}
+        {formatValue(alert.threshold, unit)}
         {at || alert.since ? `, ${new Date((at ?? alert.since)!).toLocaleTimeString()}` : ""})
       </span>
     </li>
@@ -247,6 +249,8 @@ function AlertItem({ alert, at }: { alert: Alert; at?: number }) {
 function Alerts() {
   const store = usePerfStore();
   const active = useStore(store, selectActiveAlerts);
+  const figures = useStore(store, selectFigures);
+  const unitOf = (figure: string): Unit => figures?.[figure]?.unit ?? "count";
   // Which alerts are active and in what state; their values change with every scrape.
   const lifecycle = useStore(store, (s) =>
     (s.snapshot?.alerts ?? []).map((a) => `${a.id}:${a.state}`).join("\n"),
@@ -266,14 +270,14 @@ function Alerts() {
       {active && active.length === 0 && <p className="ok">No active alerts.</p>}
       <ul data-list="active">
         {(active ?? []).map((a) => (
-          <AlertItem key={a.id} alert={a} />
+          <AlertItem key={a.id} alert={a} unit={unitOf(a.figure)} />
         ))}
       </ul>
       <details>
         <summary>History ({history?.length ?? "…"})</summary>
         <ul data-list="history">
           {(history ?? []).map((a, i) => (
-            <AlertItem key={`${a.id}:${a.at}:${i}`} alert={a} at={a.at} />
+            <AlertItem key={`${a.id}:${a.at}:${i}`} alert={a} at={a.at} unit={unitOf(a.figure)} />
           ))}
         </ul>
       </details>
