@@ -214,8 +214,18 @@ public final class PrometheusSource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("Interrupted", e);
+    } catch (IOException e) {
+      // A refused connection's message is null: name the Prometheus and the failure instead.
+      throw new IOException("Prometheus at " + base + " did not answer: " + e, e);
     }
-    JsonNode body = json.readTree(response.body());
+    JsonNode body;
+    try {
+      body = json.readTree(response.body());
+    } catch (IOException e) {
+      // A proxy's error page, not Prometheus's JSON.
+      throw new IOException(
+          "Prometheus at " + base + " answered " + response.statusCode() + " without JSON", e);
+    }
     if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
       throw new IOException(
           "Prometheus answered "

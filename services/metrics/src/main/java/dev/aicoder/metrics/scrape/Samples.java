@@ -37,6 +37,14 @@ public final class Samples {
 
   /** Parses a scrape body; a malformed line throws an IOException naming it. */
   public static Samples parse(byte[] body) throws IOException {
+    return parse(body, null);
+  }
+
+  /**
+   * Parses the samples named in {@code wanted} only (null: all): the other lines' names are read
+   * and the rest skipped, which is most of a scrape's cost.
+   */
+  public static Samples parse(byte[] body, java.util.Set<String> wanted) throws IOException {
     Map<String, List<Sample>> byName = new HashMap<>();
     String text = new String(body, StandardCharsets.UTF_8);
     int lineNo = 0;
@@ -52,7 +60,11 @@ public final class Samples {
         continue;
       }
       try {
-        Sample sample = new LineParser(line).sample();
+        LineParser parser = new LineParser(line);
+        if (wanted != null && !wanted.contains(parser.peekName())) {
+          continue;
+        }
+        Sample sample = parser.sample();
         byName.computeIfAbsent(sample.name(), n -> new ArrayList<>()).add(sample);
       } catch (IllegalArgumentException e) {
         throw new IOException(
@@ -129,6 +141,13 @@ public final class Samples {
 
     LineParser(String line) {
       this.line = line;
+    }
+
+    /** The line's metric name, without moving past it. */
+    String peekName() {
+      String name = name();
+      pos = 0;
+      return name;
     }
 
     Sample sample() {

@@ -42,9 +42,12 @@ public final class Scraper {
 
   private final HttpClient client;
   private final Duration timeout;
+  private final java.util.Set<String> wanted;
 
-  public Scraper(Duration timeout) {
+  /** A scraper that keeps the samples named in {@code wanted} (null: all). */
+  public Scraper(Duration timeout, java.util.Set<String> wanted) {
     this.timeout = timeout;
+    this.wanted = wanted;
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
 
@@ -107,10 +110,14 @@ public final class Scraper {
             .build();
     return client
         .sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-        .thenApply(response -> read(instance, response, started));
+        .thenApply(response -> read(instance, response, started, wanted));
   }
 
-  private static Result read(Instance instance, HttpResponse<InputStream> response, long started) {
+  private static Result read(
+      Instance instance,
+      HttpResponse<InputStream> response,
+      long started,
+      java.util.Set<String> wanted) {
     try (InputStream in = response.body()) {
       if (response.statusCode() != 200) {
         return failed(instance, "HTTP " + response.statusCode(), started);
@@ -119,7 +126,7 @@ public final class Scraper {
       if (body.length > MAX_BYTES) {
         return failed(instance, "The scrape is over " + (MAX_BYTES >> 20) + " MB", started);
       }
-      Samples samples = Samples.parse(body);
+      Samples samples = Samples.parse(body, wanted);
       double millis = (System.nanoTime() - started) / 1e6;
       return new Result(
           instance.service(),

@@ -16,6 +16,8 @@ import dev.aicoder.metrics.history.LocalHistory;
 import dev.aicoder.metrics.history.PrometheusSource;
 import dev.aicoder.metrics.scrape.Scraper;
 import dev.aicoder.metrics.scrape.Target;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -58,6 +60,9 @@ public class Collector {
   private final Map<String, Snapshot.FigureInfo> figures = new LinkedHashMap<>();
   private final List<Snapshot.GroupInfo> groups = new ArrayList<>();
   private final List<Snapshot.ThresholdInfo> thresholds = new ArrayList<>();
+  private final Counter scrapesUp;
+  private final Counter scrapesDown;
+  private final Counter scrapeBytes;
   private volatile Snapshot latest;
   private volatile String latestJson;
   private boolean leading;
@@ -65,6 +70,7 @@ public class Collector {
 
   Collector(
       MetricsConfig config,
+      MeterRegistry registry,
       Leader leader,
       LocalHistory history,
       AlertLog alertLog,
@@ -72,8 +78,11 @@ public class Collector {
       ObjectMapper json) {
     this.config = config;
     this.targets = Target.parseAll(config.targets().orElse(""));
-    this.scraper = new Scraper(config.scrapeTimeout());
+    this.scraper = new Scraper(config.scrapeTimeout(), FigureCalculator.NAMES);
     this.leader = leader;
+    this.scrapesUp = registry.counter("aicoder.metrics.scrapes", "result", "up");
+    this.scrapesDown = registry.counter("aicoder.metrics.scrapes", "result", "down");
+    this.scrapeBytes = registry.counter("aicoder.metrics.scrape.bytes");
     this.history = history;
     this.alertLog = alertLog;
     this.browser = browser;
@@ -154,6 +163,8 @@ public class Collector {
       String key = r.service() + "|" + r.instance();
       FigureCalculator calc = calculators.computeIfAbsent(key, k -> new FigureCalculator());
       Map<String, Double> values = new HashMap<>();
+      (r.up() ? scrapesUp : scrapesDown).increment();
+      scrapeBytes.increment(r.bytes());
       if (r.up()) {
         calc.add(now, r.samples()).forEach((f, v) -> values.put(f.id, v));
       } else {

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -40,6 +41,36 @@ public final class FigureCalculator {
   /** What one scrape contributes to the windows. */
   @RegisterForReflection
   record Raw(long at, EnumMap<Counter, Double> counters, Buckets http, Buckets ttft) {}
+
+  /** The sample names the figures read; a scrape parses only these. */
+  public static final Set<String> NAMES =
+      Set.of(
+          "process_cpu_usage",
+          "system_cpu_usage",
+          "system_load_average_1m",
+          "jvm_memory_used_bytes",
+          "jvm_memory_max_bytes",
+          "jvm_gc_pause_seconds_sum",
+          "jvm_threads_live_threads",
+          "http_server_requests_seconds_bucket",
+          "http_server_requests_seconds_count",
+          "http_server_requests_seconds_sum",
+          "http_server_active_requests",
+          "process_files_open_files",
+          "cache_gets_total",
+          "aicoder_cache_bytes",
+          "aicoder_cache_evictions_total",
+          "aicoder_ws_connections",
+          "aicoder_ws_frames_in_total",
+          "aicoder_ws_frames_out_total",
+          "aicoder_chat_prompt_seconds_count",
+          "aicoder_chat_prompt_seconds_sum",
+          "aicoder_turn_active",
+          "aicoder_turn_queued",
+          "aicoder_turn_ttft_seconds_bucket",
+          "aicoder_turn_ttft_seconds_count",
+          "aicoder_turn_ttft_seconds_sum",
+          "aicoder_turn_delta_tokens_sum");
 
   private final Deque<Raw> window = new ArrayDeque<>();
 

@@ -68,4 +68,13 @@ class SamplesTest {
     assertThatThrownBy(() -> Samples.parse("a{b=\"c\"} one".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("not a number");
   }
+
+  @Test
+  void onlyTheWantedNamesAreKept() throws IOException {
+    Samples all = Samples.parse(chatScrape());
+    Samples some = Samples.parse(chatScrape(), java.util.Set.of("process_cpu_usage"));
+    assertThat(some.names()).isEqualTo(1);
+    assertThat(some.sum("process_cpu_usage")).isEqualTo(all.sum("process_cpu_usage"));
+    assertThat(some.sum("jvm_memory_used_bytes")).isNaN();
+  }
 }

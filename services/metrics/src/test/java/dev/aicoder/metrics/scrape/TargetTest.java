@@ -35,7 +35,7 @@ class TargetTest {
   void aDiscoveredTargetScrapesEveryAddressOfTheName() {
     // localhost resolves to the loopback address(es); each is its own instance, none answers
     List<Scraper.Result> results =
-        new Scraper(java.time.Duration.ofMillis(500))
+        new Scraper(java.time.Duration.ofMillis(500), null)
             .scrape(Target.parseAll("ghost=dns+http://localhost:1/q/metrics"));
     assertThat(results).isNotEmpty();
     assertThat(results).allSatisfy(r -> assertThat(r.up()).isFalse());
