@@ -39,6 +39,8 @@ class PerformancePrometheusTest {
   private static final int CACHE = 19401;
   private static final int METRICS = 19402;
   private static final int PROMETHEUS = 19403;
+  private static final int METRICS_WITHOUT_PROMETHEUS = 19404;
+  private static final int CLOSED = 19405;
   private static final Map<String, String> INSTANCES = new LinkedHashMap<>();
 
   static {
@@ -232,6 +234,31 @@ class PerformancePrometheusTest {
       }
     }
     assertThat(failures).as("figures whose PromQL Prometheus refused").isEmpty();
+  }
+
+  /** A Prometheus that does not answer is a 502 naming it, not a problem with a null detail. */
+  @Test
+  void anUnreachablePrometheusIsA502ThatNamesIt() throws Exception {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(CLOSED)) {
+      // free now, and nothing listens on it during the test: every query is refused
+    }
+    // Its own Redis database, so it never takes the lease of the service under test.
+    Map<String, String> props = Map.of("quarkus.redis.hosts", "redis://localhost:" + REDIS + "/1");
+    try (ServiceProcess metrics =
+        ServiceProcess.launch(
+            "metrics",
+            "perf-prometheus-unreachable",
+            METRICS_WITHOUT_PROMETHEUS,
+            props,
+            Map.of("AI_CODER_PROMETHEUS_URL", "http://127.0.0.1:" + CLOSED))) {
+      metrics.awaitReady(Duration.ofSeconds(90));
+      PerformanceApi.Answer answer =
+          new PerformanceApi(METRICS_WITHOUT_PROMETHEUS).get("/history?figure=cpu&range=5m");
+      assertThat(answer.status()).isEqualTo(502);
+      assertThat(answer.body().path("detail").asText())
+          .contains("127.0.0.1:" + CLOSED)
+          .contains("ConnectException");
+    }
   }
 
   /**
