@@ -26,6 +26,12 @@ public interface MetricsConfig {
   /** A Prometheus to take history, trends and alerts from (its HTTP API); unset: local history. */
   Optional<String> prometheusUrl();
 
+  /**
+   * Label equalities added to every PromQL query and required of every alert, comma-separated
+   * ({@code namespace="ai-coder"}), so installs sharing a Prometheus stay apart.
+   */
+  Optional<String> prometheusSelector();
+
   /** The seed's thresholds, the same numbers as grafana/rules/thresholds.yaml. */
   Thresholds thresholds();
 

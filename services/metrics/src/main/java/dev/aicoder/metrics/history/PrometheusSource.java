@@ -106,19 +106,45 @@ public final class PrometheusSource {
   private final ObjectMapper json;
   private final Duration timeout = Duration.ofSeconds(5);
 
-  public PrometheusSource(String url, ObjectMapper json) {
+  private static final java.util.regex.Pattern MATCHER =
+      java.util.regex.Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)=\"([^\"\\\\]*)\"\\s*");
+
+  /** Label equalities every series and alert must have (this install's namespace, say). */
+  private final Map<String, String> scope = new java.util.LinkedHashMap<>();
+
+  /**
+   * A source at {@code url}; {@code selector} ({@code namespace="ai-coder"}, comma-separated
+   * equalities) keeps another install's series and alerts in the same Prometheus apart.
+   */
+  public PrometheusSource(String url, String selector, ObjectMapper json) {
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
     this.json = json;
+    for (String part : selector.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      java.util.regex.Matcher m = MATCHER.matcher(part);
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "AI_CODER_PROMETHEUS_SELECTOR: '" + part.strip() + "' is not label=\"value\"");
+      }
+      scope.put(m.group(1), m.group(2));
+    }
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
 
   /** The PromQL of a figure for one service (or all of ours) with a rate window. */
-  static String promql(Figure figure, String service, long windowSeconds) {
-    String selector =
-        service == null
-            ? "application=~\"gateway|chat-websocket|ai-streaming|cache|metrics\""
-            : "application=\"" + service.replace("\"", "") + "\"";
-    return QUERIES.get(figure).replace("SEL", selector).replace("WIN", windowSeconds + "s");
+  String promql(Figure figure, String service, long windowSeconds) {
+    StringBuilder selector =
+        new StringBuilder(
+            service == null
+                ? "application=~\"gateway|chat-websocket|ai-streaming|cache|metrics\""
+                : "application=\"" + service + "\"");
+    scope.forEach((k, v) -> selector.append(',').append(k).append("=\"").append(v).append('"'));
+    return QUERIES
+        .get(figure)
+        .replace("SEL", selector.toString())
+        .replace("WIN", windowSeconds + "s");
   }
 
   /** query_range of the figure: one series per instance, with trends. */
@@ -161,7 +187,9 @@ public final class PrometheusSource {
     for (JsonNode a : get("api/v1/alerts").path("alerts")) {
       JsonNode labels = a.path("labels");
       String name = labels.path("alertname").asText();
-      if (!name.startsWith("AiCoder")) {
+      if (!name.startsWith("AiCoder")
+          || !scope.entrySet().stream()
+              .allMatch(e -> e.getValue().equals(labels.path(e.getKey()).asText(null)))) {
         continue;
       }
       String service = labels.path("application").asText("");

@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
 public class PerformanceResource {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,6})([smhd])");
+  private static final Pattern SERVICE = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+  private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,100}");
   private static final long MAX_RANGE_MS = Duration.ofHours(24).toMillis();
   private static final int MAX_POINTS = 2_000;
 
@@ -100,6 +102,13 @@ public class PerformanceResource {
     long from = to - rangeMs;
     String svc = service == null || service.isBlank() ? null : service;
     String inst = instance == null || instance.isBlank() ? null : instance;
+    if (svc != null && !SERVICE.matcher(svc).matches()
+        || inst != null && !INSTANCE.matcher(inst).matches()) {
+      throw bad(
+          "bad-target",
+          "Bad service or instance",
+          "service is a service's name, instance its host:port, as the snapshot lists them.");
+    }
     if (collector.prometheus().isPresent()) {
       try {
         return collector.prometheus().get().history(figure, svc, inst, from, to, stepMs);

@@ -48,7 +48,12 @@ public final class Scraper {
   public Scraper(Duration timeout, java.util.Set<String> wanted) {
     this.timeout = timeout;
     this.wanted = wanted;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    // HTTP/1.1: without it the client offers an h2c upgrade on every new connection.
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
   }
 
   /** Scrapes all instances in parallel; returns one result per instance, in target order. */

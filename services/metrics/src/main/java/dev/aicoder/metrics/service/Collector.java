@@ -88,7 +88,10 @@ public class Collector {
     this.browser = browser;
     this.json = json;
     this.prometheus =
-        config.prometheusUrl().filter(u -> !u.isBlank()).map(u -> new PrometheusSource(u, json));
+        config
+            .prometheusUrl()
+            .filter(u -> !u.isBlank())
+            .map(u -> new PrometheusSource(u, config.prometheusSelector().orElse(""), json));
     List<AlertRule> rules = AlertRule.from(config);
     this.evaluator =
         new AlertEvaluator(rules, config.alerts().hysteresis(), config.alerts().clearFor());
@@ -184,7 +187,9 @@ public class Collector {
     try {
       boolean lead = leader.tryLead(3 * config.scrapeInterval().toMillis() + 1000);
       if (lead && !leading) {
-        evaluator.restore(alertLog.active());
+        // Carry on from what the last leader saw: no alert is announced twice.
+        previousPrometheusAlerts = alertLog.active();
+        evaluator.restore(previousPrometheusAlerts);
         Log.info("this replica now records the performance history and evaluates alerts");
       }
       leading = lead;
@@ -211,6 +216,7 @@ public class Collector {
         List<Alert> current = prometheus.get().alerts();
         if (lead) {
           alertLog.publish(changes(now, previousPrometheusAlerts, current));
+          alertLog.saveActive(current);
         }
         previousPrometheusAlerts = current;
         return current;

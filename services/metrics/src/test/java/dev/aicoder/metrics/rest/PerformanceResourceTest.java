@@ -102,6 +102,11 @@ class PerformanceResourceTest {
     given().get("/api/performance/history?figure=cpu&range=1h&step=100ms").then().statusCode(400);
     given().get("/api/performance/history?figure=cpu&range=24h&step=1s").then().statusCode(400);
     given().get("/api/performance/alerts?limit=0").then().statusCode(400);
+    given()
+        .get("/api/performance/history?figure=cpu&service=a\"}or vector(1)")
+        .then()
+        .statusCode(400);
+    given().get("/api/performance/history?figure=cpu&instance=x y").then().statusCode(400);
   }
 
   @Test
