@@ -76,6 +76,9 @@ class PerformanceChartTest {
     JsonNode rules =
         Chart.YAML.readTree(Chart.ROOT.resolve("grafana/rules/thresholds.yaml").toFile());
     Map<String, String> env = env(Chart.render("default"));
+    String metricsProperties =
+        java.nio.file.Files.readString(
+            Chart.ROOT.resolve("services/metrics/src/main/resources/application.properties"));
     for (var entry : THRESHOLDS.entrySet()) {
       String alert = entry.getValue()[0];
       for (String severity : List.of("warning", "critical")) {
@@ -88,6 +91,12 @@ class PerformanceChartTest {
             .isEqualTo(chart);
         String name = entry.getValue()[1] + severity.toUpperCase(java.util.Locale.ROOT);
         assertThat(Double.parseDouble(env.get(name))).as(name).isEqualTo(chart);
+        // Without the chart (make run) the metrics service's own defaults are the same numbers.
+        Matcher own = Pattern.compile("\\$\\{" + name + ":([0-9.]+)}").matcher(metricsProperties);
+        assertThat(own.find())
+            .as(name + " in the metrics service's application.properties")
+            .isTrue();
+        assertThat(Double.parseDouble(own.group(1))).as(name + " default").isEqualTo(chart);
       }
     }
     assertThat(env.get("AI_CODER_METRICS_SCRAPE_INTERVAL")).isEqualTo("5s");
@@ -112,6 +121,8 @@ class PerformanceChartTest {
     ObjectNode metrics = PolicyTest.components(with).get("metrics");
     assertThat(env(with))
         .containsEntry("AI_CODER_PROMETHEUS_URL", "http://prometheus-operated.monitoring:9090");
+    // Only this release's series and alerts, should other installs share the Prometheus.
+    assertThat(env(with).get("AI_CODER_PROMETHEUS_SELECTOR")).matches("namespace=\"[a-z0-9-]+\"");
     NetworkPolicies policies = new NetworkPolicies(with);
     assertThat(policies.allows(PolicyTest.pod(metrics), prometheus, 9090)).isTrue();
     for (var other : PolicyTest.components(with).entrySet()) {
