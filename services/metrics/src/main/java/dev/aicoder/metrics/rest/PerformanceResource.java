@@ -40,7 +40,7 @@ public class PerformanceResource {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,6})([smhd])");
   private static final Pattern SERVICE = Pattern.compile("[a-z][a-z0-9-]{0,39}");
-  private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,100}");
+  private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9.:/\\[\\]_-]{1,200}");
   private static final long MAX_RANGE_MS = Duration.ofHours(24).toMillis();
   private static final int MAX_POINTS = 2_000;
 

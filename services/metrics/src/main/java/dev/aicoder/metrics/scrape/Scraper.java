@@ -92,15 +92,19 @@ public final class Scraper {
 
   private static List<Instance> instances(Target target) throws UnknownHostException {
     URI url = target.url();
+    // An instance is its host:port, as Prometheus names it; a path of its own (two targets on one
+    // port) is part of the name, so their figures never mix.
+    String path = "/q/metrics".equals(url.getRawPath()) ? "" : url.getRawPath();
     if (!target.discover()) {
-      return List.of(new Instance(target.service(), url.getHost() + ":" + target.port(), url));
+      return List.of(
+          new Instance(target.service(), url.getHost() + ":" + target.port() + path, url));
     }
     List<Instance> found = new ArrayList<>();
     for (InetAddress address : InetAddress.getAllByName(url.getHost())) {
       String host = address.getHostAddress();
       String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + target.port();
       URI pod = URI.create(url.getScheme() + "://" + authority + url.getRawPath());
-      found.add(new Instance(target.service(), authority, pod));
+      found.add(new Instance(target.service(), authority + path, pod));
     }
     return found;
   }

@@ -41,4 +41,16 @@ class TargetTest {
     assertThat(results).allSatisfy(r -> assertThat(r.up()).isFalse());
     assertThat(results).extracting(Scraper.Result::instance).allMatch(i -> i.endsWith(":1"));
   }
+
+  @Test
+  void twoTargetsOnOnePortAreTwoInstances() {
+    List<Scraper.Result> results =
+        new Scraper(java.time.Duration.ofMillis(500), null)
+            .scrape(
+                Target.parseAll(
+                    "a=http://127.0.0.1:1/q/metrics,a=http://127.0.0.1:1/other/metrics"));
+    assertThat(results)
+        .extracting(Scraper.Result::instance)
+        .containsExactly("127.0.0.1:1", "127.0.0.1:1/other/metrics");
+  }
 }
