@@ -303,6 +303,11 @@ class PerformanceRoutesTest {
     // The browser went: the gateway closes its request to the metrics service.
     assertThat(FakeMetrics.streamsClosed.poll(15, TimeUnit.SECONDS)).isNotNull();
     reader.join(5000);
+    // However long it lasted, the stream is not timed as a request: it would read as a response
+    // time of minutes and raise the response-time alert.
+    String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+    assertThat(metrics).contains("http_server_requests_seconds_count");
+    assertThat(metrics).doesNotContain("/api/performance/live");
   }
 
   private static List<String> next(BlockingQueue<String> lines, int count)

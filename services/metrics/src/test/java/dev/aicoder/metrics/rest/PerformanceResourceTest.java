@@ -184,6 +184,14 @@ class PerformanceResourceTest {
               }
             });
     assertThat(two.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
+    // The stream, closed after minutes, is not a request with a response time of minutes.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                given().get("/api/performance").statusCode() == 200
+                    && given().get("/q/metrics").asString().contains("uri=\"/api/performance\""));
+    assertThat(given().get("/q/metrics").asString()).doesNotContain("/api/performance/live");
   }
 
   @Test
