@@ -6,6 +6,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 OUT=benchmarks/metrics/target
 SECONDS_PER_PHASE=${SECONDS_PER_PHASE:-60}
+WARMUP=${WARMUP:-180}
 TARGETS=20
 REDIS_PORT=6394
 FILES_PORT=8194
@@ -40,7 +41,14 @@ for s in gateway chat-websocket ai-streaming cache metrics; do
   done
   kill $pid; wait $pid 2>/dev/null || true
 done
-python3 -m http.server $FILES_PORT --bind 127.0.0.1 --directory "$OUT/scrapes" >"$OUT/logs/files.log" 2>&1 &
+# A static server with a listen backlog for 20 connections at once (http.server's is 5: the rest
+# would wait a second for a SYN retransmit).
+python3 -c '
+import functools, http.server, sys
+http.server.ThreadingHTTPServer.request_queue_size = 128
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[2])
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), handler).serve_forever()
+' $FILES_PORT "$OUT/scrapes" >"$OUT/logs/files.log" 2>&1 &
 pids+=($!)
 
 targets=""
@@ -50,6 +58,19 @@ for d in "$OUT"/scrapes/*; do
 done
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The JIT compiler threads' share: they settle after minutes, the work per scrape does not.
+jit_ticks() {
+  local t n=0
+  for t in /proc/"$1"/task/*; do
+    case $(cat "$t/comm") in C1\ Compiler*|C2\ Compiler*) n=$((n + $(awk '{print $14 + $15}' "$t/stat"))) ;; esac
+  done
+  echo $n
+}
+# Target scrapes done so far, from the metrics service's own counter.
+scrapes() {
+  curl -sf "localhost:$METRICS_PORT/q/metrics" |
+    awk '/^aicoder_metrics_scrapes_total\{/ { n += $2 } END { printf "%d", n }'
+}
 hz=$(getconf CLK_TCK)
 
 # 2. CPU: the same service idle (no targets), then scraping 20 targets every second.
@@ -60,17 +81,20 @@ phase() { # $1 = targets; prints CPU ms over the phase after a 20 s warm-up
     -jar services/metrics/target/quarkus-app/quarkus-run.jar >"$OUT/logs/metrics-phase.log" 2>&1 &
   local pid=$!
   for _ in $(seq 120); do curl -sf "localhost:$METRICS_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
-  sleep 20
+  sleep "$WARMUP"
   local a; a=$(ticks $pid)
+  local ja; ja=$(jit_ticks $pid)
+  local sa; sa=$(scrapes)
   sleep "$SECONDS_PER_PHASE"
   local b; b=$(ticks $pid)
-  echo $(( (b - a) * 1000 / hz ))
+  local jb; jb=$(jit_ticks $pid)
+  local sb; sb=$(scrapes)
+  echo "$(( (b - a) * 1000 / hz )) $(( (jb - ja) * 1000 / hz )) $(( sb - sa ))"
   curl -sf "localhost:$METRICS_PORT/api/performance" >"$OUT/snapshot.json" || true
   kill $pid; wait $pid 2>/dev/null || true
 }
-idle_ms=$(phase "")
-busy_ms=$(phase "${targets%,}")
-scrapes=$((SECONDS_PER_PHASE * TARGETS))
+read -r idle_ms idle_jit _ < <(phase "")
+read -r busy_ms busy_jit scrapes < <(phase "${targets%,}")
 
 # 3. History memory: the entries the 20-target run left (fine every second, coarse every 5 s here;
 # an entry holds every instance's figures at one moment, so its size does not depend on the step).
@@ -82,14 +106,16 @@ echo "history entries: fine $fine_len ($fine_mem bytes), coarse $coarse_len ($co
 per_entry=$(( (fine_mem + coarse_mem) / (fine_len + coarse_len) ))
 echo "history bytes per entry (20 targets): $per_entry"
 echo "history at 20 targets for 24 h (720 entries at 5 s for 1 h + 1440 at 1 min for 24 h): $(( per_entry * 2160 / 1024 )) KiB"
-python3 - "$OUT/snapshot.json" "$idle_ms" "$busy_ms" "$scrapes" "$SECONDS_PER_PHASE" <<'PY'
+python3 - "$OUT/snapshot.json" "$idle_ms" "$busy_ms" "$scrapes" "$SECONDS_PER_PHASE" "$idle_jit" "$busy_jit" <<'PY'
 import json, sys
 snap = json.load(open(sys.argv[1]))
-idle, busy, scrapes, secs = map(int, sys.argv[2:])
+idle, busy, scrapes, secs, idle_jit, busy_jit = map(int, sys.argv[2:])
 up = [t for t in snap["targets"] if t["up"]]
-print(f"targets scraped: {len(up)} of {len(snap['targets'])}, every 1 s for {secs} s")
+print(f"targets scraped: {len(up)} of {len(snap['targets'])}, every 1 s; {scrapes} target scrapes in {secs} s")
 print(f"CPU idle (no targets): {idle} ms; with targets: {busy} ms")
-print(f"CPU per target scrape: {(busy - idle) / scrapes:.3f} ms (parse, figures, history write, alerts)")
+print(f"  of which JIT compiler threads: idle {idle_jit} ms, with targets {busy_jit} ms")
+print(f"CPU per target scrape: {(busy - idle) / scrapes:.3f} ms (fetch, parse, figures, history write, alerts)")
+print(f"CPU per target scrape without the JIT compiler: {((busy - busy_jit) - (idle - idle_jit)) / scrapes:.3f} ms")
 by = {}
 for t in up:
     by.setdefault(t["service"], []).append(t["bytes"])
