@@ -17,8 +17,6 @@ createRoot(document.getElementById("root")!).render(
 
 // The web app's own numbers (Web Vitals, long tasks, render times) go to the metrics service; the
 // reporter is loaded once the app is idle, so it costs the first load nothing.
-const whenIdle = (run: () => void) =>
-  "requestIdleCallback" in window
-    ? requestIdleCallback(run, { timeout: 10_000 })
-    : setTimeout(run, 3000);
-whenIdle(() => void import("./performance/vitals").then((m) => m.startReporting()));
+const report = () => void import("./performance/vitals").then((m) => m.startReporting());
+if ("requestIdleCallback" in window) requestIdleCallback(report);
+else setTimeout(report, 3000);

@@ -1,6 +1,5 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { ApiError } from "../api/client";
-import { useRenderTime } from "../performance/renderTime";
 import { useStore } from "../store";
 import {
   createEntry,
@@ -17,7 +16,6 @@ const ROW = 22;
 
 /** The file tree: virtualized (only the rows in view are in the DOM), lazy, filterable. */
 export function Explorer() {
-  useRenderTime(); // reported with the web app's own numbers (performance/vitals.ts)
   const children = useStore(ideStore, (s) => s.children);
   const expanded = useStore(ideStore, (s) => s.expanded);
   const filter = useStore(ideStore, (s) => s.filter);

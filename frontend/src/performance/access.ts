@@ -1,4 +1,3 @@
-/** Whether a role may open the performance page (admins and team leads). */
-export function canSeePerformance(role: string | undefined | null): boolean {
-  return (role ?? "").split(/[\s,]+/).some((r) => r === "admin" || r === "lead");
-}
+/** Whether a role (or a comma-separated list of roles) may open the performance page. */
+export const canSeePerformance = (role?: string | null): boolean =>
+  /(^|\W)(admin|lead)(\W|$)/.test(role ?? "");

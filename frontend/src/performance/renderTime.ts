@@ -1,19 +1,14 @@
 import { useLayoutEffect } from "react";
 
-// In the first-load bundle, so it stays tiny: the reporter (loaded later) takes the times over.
-type Sink = (ms: number) => void;
-let sink: Sink | null = null;
+// In the first-load bundle, so it stays tiny: the reporter (loaded later) takes the times over,
+// with the first few measured before it loaded.
+let sink: ((ms: number) => void) | null = null;
 const early: number[] = [];
 
 /** Hands render times to the reporter, with those measured before it loaded. */
-export function setRenderSink(next: Sink | null): void {
+export function setRenderSink(next: (ms: number) => void): void {
   sink = next;
-  if (next) early.splice(0).forEach(next);
-}
-
-export function recordRender(ms: number): void {
-  if (sink) sink(ms);
-  else if (early.length < 16) early.push(ms);
+  early.splice(0).forEach(next);
 }
 
 /**
@@ -22,5 +17,9 @@ export function recordRender(ms: number): void {
  */
 export function useRenderTime(): void {
   const start = performance.now();
-  useLayoutEffect(() => recordRender(performance.now() - start));
+  useLayoutEffect(() => {
+    const ms = performance.now() - start;
+    if (sink) sink(ms);
+    else if (early.length < 16) early.push(ms);
+  });
 }
