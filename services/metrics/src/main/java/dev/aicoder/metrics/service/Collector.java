@@ -57,9 +57,7 @@ public class Collector {
   private final Map<String, FigureCalculator> calculators = new ConcurrentHashMap<>();
   private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
   private final BroadcastProcessor<String> live = BroadcastProcessor.create();
-  private final Map<String, Snapshot.FigureInfo> figures = new LinkedHashMap<>();
-  private final List<Snapshot.GroupInfo> groups = new ArrayList<>();
-  private final List<Snapshot.ThresholdInfo> thresholds = new ArrayList<>();
+  private final List<Snapshot.ThresholdInfo> thresholds;
   private final Counter scrapesUp;
   private final Counter scrapesDown;
   private final Counter scrapeBytes;
@@ -95,31 +93,7 @@ public class Collector {
     List<AlertRule> rules = AlertRule.from(config);
     this.evaluator =
         new AlertEvaluator(rules, config.alerts().hysteresis(), config.alerts().clearFor());
-    for (Figure f : Figure.values()) {
-      figures.put(f.id, new Snapshot.FigureInfo(f.label, f.unit.id(), f.group.id));
-    }
-    for (Figure.Group g : Figure.Group.values()) {
-      List<String> ids = new ArrayList<>();
-      for (Figure f : Figure.values()) {
-        if (f.group == g) {
-          ids.add(f.id);
-        }
-      }
-      groups.add(new Snapshot.GroupInfo(g.id, g.title, ids));
-    }
-    for (AlertRule r : rules) {
-      if ("warning".equals(r.severity())) {
-        double critical =
-            rules.stream()
-                .filter(c -> c.figure() == r.figure() && "critical".equals(c.severity()))
-                .findFirst()
-                .orElseThrow()
-                .threshold();
-        thresholds.add(
-            new Snapshot.ThresholdInfo(
-                r.figure().id, r.above() ? "above" : "below", r.threshold(), critical));
-      }
-    }
+    this.thresholds = Catalog.thresholds(rules);
     Log.infof(
         "scraping %d targets every %s; history and alerts from %s",
         targets.size(),
@@ -269,8 +243,8 @@ public class Collector {
         prometheus.isPresent() ? "prometheus" : "local",
         now,
         config.scrapeInterval().toSeconds(),
-        figures,
-        groups,
+        Catalog.FIGURES,
+        Catalog.GROUPS,
         thresholds,
         statuses,
         instances,
