@@ -41,10 +41,14 @@ public class PerformanceLiveRoute {
 
   static final String PATH = "/api/performance/live";
 
+  /** How often an open stream's token is checked again (signed out, expired: the stream ends). */
+  static final long RECHECK_MS = 5_000;
+
   /** Snapshots come every scrape interval (5 s): two minutes of silence is a dead upstream. */
   private static final int IDLE_SECONDS = 120;
 
   private final Authenticator authenticator;
+  private final Vertx vertx;
   private final HttpClient client;
   private final String url;
   private final Optional<String> credential;
@@ -58,6 +62,7 @@ public class PerformanceLiveRoute {
       Vertx vertx,
       @ConfigProperty(name = "aicoder.internal-token") Optional<String> internalToken) {
     this.authenticator = authenticator;
+    this.vertx = vertx;
     this.credential = internalToken.filter(t -> !t.isBlank());
     this.url = config.metricsUrl().replaceAll("/+$", "") + "/api/performance/live";
     // A stream holds its connection for as long as the page is open: one each, many at once.
@@ -127,11 +132,12 @@ public class PerformanceLiveRoute {
     credential.ifPresent(token -> options.putHeader(InternalCredential.HEADER, token));
     client
         .request(options)
-        .onSuccess(request -> follow(response, request, claims))
+        .onSuccess(request -> follow(rc, request, claims))
         .onFailure(e -> unavailable(response, e));
   }
 
-  private void follow(HttpServerResponse response, HttpClientRequest request, TokenClaims claims) {
+  private void follow(RoutingContext rc, HttpClientRequest request, TokenClaims claims) {
+    HttpServerResponse response = rc.response();
     // The browser went (closed the tab, navigated): the upstream request goes with it.
     response.closeHandler(closed -> request.reset());
     response.endHandler(ended -> request.reset());
@@ -152,17 +158,43 @@ public class PerformanceLiveRoute {
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                     .putHeader("X-Accel-Buffering", "no"); // nginx ingress: pass it on at once
                 open.put(response, request);
+                long recheck = recheck(rc, request);
                 Log.debugf("%s follows the live performance stream", claims.user());
                 // Each chunk is written as it arrives; the browser's pace pauses the upstream.
                 upstream
                     .pipeTo(response)
                     .onComplete(
                         done -> {
+                          vertx.cancelTimer(recheck);
                           open.remove(response);
                           request.reset();
                         });
               }
             });
+  }
+
+  /**
+   * Checks the stream's token again every {@link #RECHECK_MS}: once it is signed out or expired the
+   * stream ends (its page then reconnects with its new token, or not at all). A Redis outage (503)
+   * does not end it.
+   */
+  private long recheck(RoutingContext rc, HttpClientRequest request) {
+    String ip = AuthFilter.clientAddress(rc.request());
+    String authorization = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+    return vertx.setPeriodic(
+        RECHECK_MS,
+        id ->
+            authenticator
+                .admit(PATH, ip, authorization)
+                .subscribe()
+                .with(
+                    claims -> {},
+                    e -> {
+                      if (e instanceof ProblemException p && p.problem().status() == 401) {
+                        Log.debugf("a live performance stream ends: %s", e.getMessage());
+                        request.reset();
+                      }
+                    }));
   }
 
   /** A refusal or failure of the metrics service, as it answered it (a problem, normally). */

@@ -310,6 +310,37 @@ class PerformanceRoutesTest {
     assertThat(metrics).doesNotContain("/api/performance/live");
   }
 
+  @Test
+  void aStreamEndsWhenItsTokenIsSignedOut() throws Exception {
+    String lead = Api.newUser("perf-out", "lead");
+    FakeMetrics.nextEvent.drainPermits();
+    FakeMetrics.streamsClosed.clear();
+    // The fake sends its three events, then pings until the gateway lets go of it.
+    FakeMetrics.nextEvent.release(2);
+    HttpResponse<Stream<String>> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(live).header("Authorization", "Bearer " + lead).build(),
+                HttpResponse.BodyHandlers.ofLines());
+    assertThat(response.statusCode()).isEqualTo(200);
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    java.util.concurrent.CompletableFuture<Void> ended =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                response.body().forEach(lines::add);
+              } catch (RuntimeException reset) {
+                // the gateway cut it: ended as well
+              }
+            });
+    assertThat(next(lines, 9)).contains("data: {\"n\":3}");
+    assertThat(next(lines, 2)).containsExactly(": ping", "");
+    as(lead).post("/api/auth/logout").then().statusCode(204);
+    // Checked again every few seconds: the signed-out page stops receiving figures.
+    ended.get(3 * PerformanceLiveRoute.RECHECK_MS, TimeUnit.MILLISECONDS);
+    assertThat(FakeMetrics.streamsClosed.poll(15, TimeUnit.SECONDS)).isNotNull();
+  }
+
   private static List<String> next(BlockingQueue<String> lines, int count)
       throws InterruptedException {
     List<String> taken = new ArrayList<>();
