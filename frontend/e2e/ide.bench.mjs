@@ -10,19 +10,13 @@ import {
   adminWorkspace,
   CHROMIUM,
   logs,
+  ms,
+  pct,
   services,
   stackPorts,
   stopAll,
   workspaces,
 } from "./stack.mjs";
-
-const pct = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length
-    ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-    : NaN;
-};
-const ms = (v) => `${v.toFixed(1)} ms`;
 
 /** Sends Redis commands over RESP; each of these answers one integer line. */
 function redis(port, commands) {

@@ -5,17 +5,9 @@
 // metrics service scraping the five services each second.
 //   npm --prefix frontend run build && mvn -B -q package -DskipTests && node frontend/e2e/perf-page.bench.mjs
 import { chromium } from "playwright-core";
-import { adminWorkspace, CHROMIUM, logs, services, stopAll } from "./stack.mjs";
+import { adminWorkspace, CHROMIUM, logs, ms, pct, services, stopAll } from "./stack.mjs";
 
 const WINDOW_MS = Number(process.env.PERF_BENCH_WINDOW_MS ?? 20_000);
-
-const pct = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length
-    ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-    : NaN;
-};
-const ms = (v) => `${v.toFixed(1)} ms`;
 
 async function main() {
   const base = await services();

@@ -213,6 +213,17 @@ export async function api(base, token, path, init = {}) {
   return response;
 }
 
+/** The p-th percentile of `values` (nearest rank), for the benchmarks. */
+export const pct = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+    : NaN;
+};
+
+/** Milliseconds as the benchmarks print them. */
+export const ms = (v) => `${v.toFixed(1)} ms`;
+
 /** The ports chosen for this run. */
 export const stackPorts = {};
 
