@@ -6,6 +6,7 @@ import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.FrameException;
 import dev.aicoder.protocol.Keys;
+import dev.aicoder.protocol.TurnEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -332,14 +333,8 @@ public final class ConnectionsBenchmark {
                 maxLagNanos.accumulateAndGet(now - stamp, Math::max);
                 int c = (int) (k % conversations);
                 long seq = k / conversations + 1;
-                String json = FrameCodec.toJson(new Frame.Delta(turns[c], seq, "t" + stamp + " "));
                 redis
-                    .send(
-                        Request.cmd(Command.XADD)
-                            .arg(Keys.turn(turns[c]))
-                            .arg(Keys.entryId(seq))
-                            .arg(Keys.EVENT_FIELD)
-                            .arg(json))
+                    .send(append(new Frame.Delta(turns[c], seq, "t" + stamp + " ")))
                     .onFailure(e -> writeErrors.increment());
                 written.set(k + 1);
               }
@@ -359,12 +354,7 @@ public final class ConnectionsBenchmark {
     for (int c = 0; c < conversations; c++) {
       long seq = (total - c + conversations - 1) / conversations + 1;
       Frame.Done done = new Frame.Done(turns[c], seq, new Frame.Usage(1, (int) seq - 1));
-      redis.send(
-          Request.cmd(Command.XADD)
-              .arg(Keys.turn(turns[c]))
-              .arg(Keys.entryId(seq))
-              .arg(Keys.EVENT_FIELD)
-              .arg(FrameCodec.toJson(done)));
+      redis.send(append(done));
     }
     Histogram h = latency.getIntervalHistogram();
     double cpuSeconds = (cpuEnd - cpuStart) / (double) clockTicks;
@@ -575,6 +565,15 @@ public final class ConnectionsBenchmark {
 
   private long serverCpuTicks() throws IOException {
     return cpuTicks(Long.toString(serverPid));
+  }
+
+  /** The command that writes a turn event as ai-streaming does ({@link TurnEvents}). */
+  private static Request append(Frame.TurnEvent event) {
+    Request eval = Request.cmd(Command.EVAL);
+    for (String arg : TurnEvents.append(event)) {
+      eval.arg(arg);
+    }
+    return eval;
   }
 
   /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat). */

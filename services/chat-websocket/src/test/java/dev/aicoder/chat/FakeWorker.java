@@ -1,8 +1,8 @@
 package dev.aicoder.chat;
 
 import dev.aicoder.protocol.Frame;
-import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.Keys;
+import dev.aicoder.protocol.TurnEvents;
 import dev.aicoder.protocol.TurnRequest;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamRange;
@@ -34,12 +34,7 @@ public final class FakeWorker {
   }
 
   public void write(Frame.TurnEvent event) {
-    redis.execute(
-        "XADD",
-        Keys.turn(event.turnId()),
-        Keys.entryId(event.seq()),
-        Keys.EVENT_FIELD,
-        FrameCodec.toJson(event));
+    redis.execute("EVAL", TurnEvents.append(event));
   }
 
   /** Writes deltas {@code from..to} with text {@code "d<seq> "}. */

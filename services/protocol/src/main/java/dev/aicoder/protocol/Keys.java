@@ -18,6 +18,20 @@ public final class Keys {
   /** The single field of a turn stream entry; its value is the event frame as JSON. */
   public static final String EVENT_FIELD = "event";
 
+  /**
+   * Every turn's events as they are written (fields {@code turn}: its id, {@link #EVENT_FIELD}: the
+   * event), trimmed to about {@link #LIVE_MAXLEN} entries. chat-websocket follows live turns by
+   * reading this one stream, so a read costs the same for 1 or 1,000 live turns; the turn's own
+   * stream stays the record that resumes, catch-ups and takeovers read.
+   */
+  public static final String LIVE = "aicoder:ai:live";
+
+  /** About two seconds of events at 10,000 tokens a second; a reader further behind catches up. */
+  public static final int LIVE_MAXLEN = 20_000;
+
+  /** The field of a {@link #LIVE} entry naming its turn. */
+  public static final String LIVE_TURN_FIELD = "turn";
+
   private Keys() {}
 
   /**

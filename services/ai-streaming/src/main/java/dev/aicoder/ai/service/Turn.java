@@ -291,7 +291,10 @@ final class Turn implements ModelClient.Listener {
     if (chunks != null) {
       chunks.add(text);
     }
-    arm(config.stallTimeout(), "The model stopped sending for ");
+    if (tokens == 1) {
+      // Armed once, not per token: when it fires it checks the time since the last token.
+      arm(config.stallTimeout(), "The model stopped sending for ");
+    }
     writer.delta(text);
   }
 
@@ -364,6 +367,11 @@ final class Turn implements ModelClient.Listener {
     if (armed != watchdogArmed || writer.isEnding()) {
       return;
     }
+    long quiet = System.nanoTime() - lastTokenAt;
+    if (tokens > 0 && quiet < limit.toNanos()) {
+      arm(limit.toNanos() - quiet, limit, what); // tokens came meanwhile
+      return;
+    }
     abort();
     String message = what + limit.toSeconds() + " s; try again, or check the model server.";
     end(seq -> new Frame.Error(request.turnId(), seq, ErrorCode.MODEL_TIMEOUT, message), "timeout");
@@ -400,13 +408,17 @@ final class Turn implements ModelClient.Listener {
   }
 
   private void arm(Duration limit, String what) {
+    arm(limit.toNanos(), limit, what);
+  }
+
+  private void arm(long delayNanos, Duration limit, String what) {
     disarm();
     long armed = watchdogArmed;
     watchdog =
         timer.schedule(
             () -> context.execute(() -> timedOut(armed, what, limit)),
-            limit.toMillis(),
-            TimeUnit.MILLISECONDS);
+            delayNanos,
+            TimeUnit.NANOSECONDS);
   }
 
   private void stopDeadline() {

@@ -5,15 +5,14 @@ import dev.aicoder.protocol.ChatMessage;
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.Keys;
+import dev.aicoder.protocol.TurnEvents;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.redis.datasource.stream.XAddArgs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -97,10 +96,7 @@ public class TurnRefusals {
       }
       Frame.Error error = new Frame.Error(turnId, seq + 1, code, message);
       try {
-        streams.xadd(
-            key,
-            new XAddArgs().id(Keys.entryId(seq + 1)),
-            Map.of(Keys.EVENT_FIELD, FrameCodec.toJson(error)));
+        redis.execute("EVAL", TurnEvents.append(error));
         return true;
       } catch (RuntimeException e) {
         // Redis refuses an ID not above the last: another writer took this seq; read again.

@@ -203,8 +203,7 @@ public class TurnService {
       return;
     }
     TurnContext serial = new TurnContext(workers);
-    TurnWriter writer =
-        new TurnWriter(reactive.stream(String.class), turnId, lastSeq, metrics, serial);
+    TurnWriter writer = new TurnWriter(reactive, turnId, lastSeq, metrics, serial);
     Turn turn =
         new Turn(
             request,

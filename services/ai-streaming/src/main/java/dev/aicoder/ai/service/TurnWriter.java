@@ -1,17 +1,15 @@
 package dev.aicoder.ai.service;
 
 import dev.aicoder.protocol.Frame;
-import dev.aicoder.protocol.FrameCodec;
-import dev.aicoder.protocol.Keys;
-import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
-import io.quarkus.redis.datasource.stream.XAddArgs;
-import java.util.Map;
+import dev.aicoder.protocol.TurnEvents;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 
 /**
- * Appends one turn's events to its stream in order, with entry IDs {@code 0-<seq>}.
+ * Appends one turn's events to its stream in order, with entry IDs {@code 0-<seq>}, and to the live
+ * stream ({@link TurnEvents}).
  *
  * <p>Tokens are coalesced without a timer: a token is written at once when no write is in flight,
  * and tokens that arrive while one is in flight go out together in the next delta. A fast model
@@ -24,8 +22,7 @@ import java.util.function.LongFunction;
  */
 final class TurnWriter {
 
-  private final ReactiveStreamCommands<String, String, String> streams;
-  private final String key;
+  private final ReactiveRedisDataSource redis;
   private final String turnId;
   private final StringBuilder pending = new StringBuilder();
   private final CompletableFuture<Frame.TurnEvent> ended = new CompletableFuture<>();
@@ -39,13 +36,12 @@ final class TurnWriter {
   private Frame.TurnEvent restart;
 
   TurnWriter(
-      ReactiveStreamCommands<String, String, String> streams,
+      ReactiveRedisDataSource redis,
       String turnId,
       long lastSeq,
       TurnMetrics metrics,
       Executor context) {
-    this.streams = streams;
-    this.key = Keys.turn(turnId);
+    this.redis = redis;
     this.turnId = turnId;
     this.seq = lastSeq;
     this.metrics = metrics;
@@ -132,11 +128,8 @@ final class TurnWriter {
       return;
     }
     inFlight = true;
-    streams
-        .xadd(
-            key,
-            new XAddArgs().id(Keys.entryId(event.seq())),
-            Map.of(Keys.EVENT_FIELD, FrameCodec.toJson(event)))
+    redis
+        .execute("EVAL", TurnEvents.append(event))
         .subscribe()
         .with(
             id -> context.execute(() -> written(event)),

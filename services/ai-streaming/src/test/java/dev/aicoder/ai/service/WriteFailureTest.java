@@ -58,8 +58,7 @@ class WriteFailureTest {
     try {
       CompletableFuture<String> outcome = new CompletableFuture<>();
       TurnContext context = new TurnContext(pool);
-      TurnWriter writer =
-          new TurnWriter(reactive.stream(String.class), request.turnId(), 0, metrics, context);
+      TurnWriter writer = new TurnWriter(reactive, request.turnId(), 0, metrics, context);
       Turn turn =
           new Turn(
               request,

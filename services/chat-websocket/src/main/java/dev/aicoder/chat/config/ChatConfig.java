@@ -29,8 +29,8 @@ public interface ChatConfig {
   @WithDefault("2s")
   Duration accessCheck();
 
-  /** Most events read from Redis per turn stream in one read ({@code BATCH_SIZE}). */
-  @WithDefault("16")
+  /** Most live events read from Redis in one read, across all turns ({@code BATCH_SIZE}). */
+  @WithDefault("256")
   int batchSize();
 
   /** Prompts one user may send per minute, across all instances. */

@@ -131,4 +131,41 @@ class TurnTailerTest {
       assertThat(tailer.follows(turnId)).as("a tail left behind").isFalse();
     }
   }
+
+  /** Writes an event to the turn's own stream only, as if its live entry had been trimmed. */
+  private void writtenWithoutLive(Frame.TurnEvent event) {
+    redis.execute(
+        "XADD",
+        Keys.turn(event.turnId()),
+        Keys.entryId(event.seq()),
+        Keys.EVENT_FIELD,
+        FrameCodec.toJson(event));
+  }
+
+  @Test
+  void aLiveEventThatSkipsAheadBringsWhatWasMissedFirst() throws Exception {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("lea"), FrameCodec.JSON)) {
+      client.send(new Frame.Prompt(newId(), newId(), "hello", null));
+      String turnId = client.next(Frame.Accepted.class).turnId();
+      writtenWithoutLive(new Frame.Delta(turnId, 1, FakeWorker.text(1)));
+      writtenWithoutLive(new Frame.Delta(turnId, 2, FakeWorker.text(2)));
+      new FakeWorker(redis).deltas(turnId, 3, 3);
+      for (int seq = 1; seq <= 3; seq++) {
+        assertThat(client.next(Frame.Delta.class).seq()).isEqualTo(seq);
+      }
+    }
+  }
+
+  @Test
+  void aTurnWhoseEventsNeverReachTheLiveStreamStillEnds() throws Exception {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("max"), FrameCodec.JSON)) {
+      client.send(new Frame.Prompt(newId(), newId(), "hello", null));
+      String turnId = client.next(Frame.Accepted.class).turnId();
+      writtenWithoutLive(new Frame.Delta(turnId, 1, FakeWorker.text(1)));
+      writtenWithoutLive(new Frame.Done(turnId, 2, new Frame.Usage(1, 1)));
+      assertThat(client.next(Frame.Delta.class).seq()).isEqualTo(1);
+      assertThat(client.next()).isEqualTo(new Frame.Done(turnId, 2, new Frame.Usage(1, 1)));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !tailer.follows(turnId));
+    }
+  }
 }
