@@ -106,11 +106,10 @@ public class ModelClient {
   }
 
   /**
-   * Starts streaming a completion; the returned handle aborts the HTTP call. The current
-   * OpenTelemetry context goes to the model server as {@code traceparent}, so calling this inside
-   * the turn's span carries the trace on.
+   * Starts streaming a completion; the returned handle aborts the HTTP call. {@code trace} (the
+   * turn's span) goes to the model server as {@code traceparent}.
    */
-  public ResponseHandle stream(List<Message> messages, Listener listener) {
+  public ResponseHandle stream(List<Message> messages, Context trace, Listener listener) {
     ChatCompletionRequest request =
         ChatCompletionRequest.builder().model(llm.model()).messages(messages).stream(true)
             .streamOptions(StreamOptions.builder().includeUsage(true).build())
@@ -129,7 +128,7 @@ public class ModelClient {
     telemetry
         .getPropagators()
         .getTextMapPropagator()
-        .inject(Context.current(), options, (o, key, value) -> o.putHeader(key, value));
+        .inject(trace, options, (o, key, value) -> o.putHeader(key, value));
     try {
       Buffer body = Buffer.buffer(JSON.writeValueAsBytes(request));
       client.request(options).onSuccess(sent -> call.send(sent, body)).onFailure(call::failed);

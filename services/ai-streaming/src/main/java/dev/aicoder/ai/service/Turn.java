@@ -8,7 +8,7 @@ import dev.aicoder.protocol.TurnRequest;
 import dev.langchain4j.model.openai.internal.ResponseHandle;
 import dev.langchain4j.model.openai.internal.chat.Message;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -226,10 +226,7 @@ final class Turn implements ModelClient.Listener {
       call = Replay.start(hit, this, timer, config.answerCache().replayGap());
       return;
     }
-    // Current while the call starts, so the REST client sends the trace on to the model server.
-    try (Scope ignored = span.makeCurrent()) {
-      call = model.stream(messages, this);
-    }
+    call = model.stream(messages, Context.root().with(span), this);
   }
 
   @Override

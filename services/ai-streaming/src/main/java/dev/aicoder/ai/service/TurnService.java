@@ -13,6 +13,8 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamRange;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,6 +55,7 @@ public class TurnService {
   private final TurnRefusals refusals;
   private final PromptContext context;
   private final AnswerCache answers;
+  private final Vertx vertx;
   private final ExecutorService workers =
       Executors.newCachedThreadPool(r -> new Thread(r, "turn-worker"));
   private final ScheduledExecutorService timer =
@@ -74,7 +77,9 @@ public class TurnService {
       TurnSpans spans,
       TurnRefusals refusals,
       PromptContext context,
-      AnswerCache answers) {
+      AnswerCache answers,
+      Vertx vertx) {
+    this.vertx = vertx;
     this.answers = answers;
     this.spans = spans;
     this.context = context;
@@ -202,7 +207,11 @@ public class TurnService {
       release.run();
       return;
     }
-    TurnContext serial = new TurnContext(workers);
+    // The turn's tasks (its tokens, Redis's replies, its timers) run on one event loop, where its
+    // model call's bytes arrive: no hand-off to another thread per token. None of them blocks; the
+    // end of a turn goes back to the workers (ended).
+    Context loop = vertx.getOrCreateContext();
+    TurnContext serial = new TurnContext(task -> loop.runOnContext(v -> task.run()));
     TurnWriter writer = new TurnWriter(reactive, turnId, lastSeq, metrics, serial);
     Turn turn =
         new Turn(
