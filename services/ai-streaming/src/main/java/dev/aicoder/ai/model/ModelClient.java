@@ -11,6 +11,10 @@ import dev.langchain4j.model.openai.internal.chat.ChatCompletionRequest;
 import dev.langchain4j.model.openai.internal.chat.Message;
 import dev.langchain4j.model.openai.internal.shared.StreamOptions;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
@@ -25,6 +29,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -59,8 +64,10 @@ public class ModelClient {
   private final long idleTimeoutMs;
   private final HttpClient client;
   private final OpenTelemetry telemetry;
+  private final Tracer tracer;
 
-  ModelClient(AiConfig config, Vertx vertx, OpenTelemetry telemetry) {
+  ModelClient(AiConfig config, Vertx vertx, OpenTelemetry telemetry, Tracer tracer) {
+    this.tracer = tracer;
     this.llm = config.llm();
     this.maxOutputTokens = config.maxOutputTokens();
     this.telemetry = telemetry;
@@ -106,8 +113,8 @@ public class ModelClient {
   }
 
   /**
-   * Starts streaming a completion; the returned handle aborts the HTTP call. {@code trace} (the
-   * turn's span) goes to the model server as {@code traceparent}.
+   * Starts streaming a completion; the returned handle aborts the HTTP call. The call is a client
+   * span under {@code trace} (the turn's), and goes to the model server as its {@code traceparent}.
    */
   public ResponseHandle stream(List<Message> messages, Context trace, Listener listener) {
     ChatCompletionRequest request =
@@ -116,7 +123,22 @@ public class ModelClient {
             .maxTokens(maxOutputTokens)
             .temperature(llm.temperature().orElse(null))
             .build();
-    Call call = new Call(listener);
+    URI target = URI.create(url.orElseThrow());
+    Span span =
+        tracer
+            .spanBuilder("POST")
+            .setParent(trace)
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute("http.request.method", "POST")
+            .setAttribute("server.address", target.getHost())
+            .setAttribute("server.port", (long) port(target))
+            .setAttribute(
+                "url.full",
+                target.getUserInfo() == null
+                    ? url.get()
+                    : url.get().replace(target.getUserInfo() + "@", ""))
+            .startSpan();
+    Call call = new Call(listener, span);
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
@@ -128,7 +150,7 @@ public class ModelClient {
     telemetry
         .getPropagators()
         .getTextMapPropagator()
-        .inject(trace, options, (o, key, value) -> o.putHeader(key, value));
+        .inject(trace.with(span), options, (o, key, value) -> o.putHeader(key, value));
     try {
       Buffer body = Buffer.buffer(JSON.writeValueAsBytes(request));
       client.request(options).onSuccess(sent -> call.send(sent, body)).onFailure(call::failed);
@@ -138,9 +160,14 @@ public class ModelClient {
     return call;
   }
 
+  private static int port(URI target) {
+    return target.getPort() >= 0 ? target.getPort() : "https".equals(target.getScheme()) ? 443 : 80;
+  }
+
   /** One streamed completion: what it read so far, and the handle that aborts it. */
   private static final class Call extends ResponseHandle {
     private final Listener listener;
+    private final Span span;
     private HttpClientRequest request;
     private boolean cancelled;
     private volatile boolean finished;
@@ -148,8 +175,9 @@ public class ModelClient {
     private int outputTokens;
     private String finishReason;
 
-    Call(Listener listener) {
+    Call(Listener listener, Span span) {
       this.listener = listener;
+      this.span = span;
     }
 
     synchronized void send(HttpClientRequest sent, Buffer body) {
@@ -164,6 +192,10 @@ public class ModelClient {
 
     @Override
     public synchronized void cancel() {
+      if (!cancelled && !finished) {
+        span.setAttribute("aicoder.model.aborted", true);
+        span.end();
+      }
       cancelled = true;
       if (request != null) {
         request.reset();
@@ -171,6 +203,7 @@ public class ModelClient {
     }
 
     private void response(HttpClientResponse response) {
+      span.setAttribute("http.response.status_code", (long) response.statusCode());
       if (response.statusCode() / 100 != 2) {
         Buffer error = Buffer.buffer();
         response.handler(
@@ -230,10 +263,14 @@ public class ModelClient {
     }
 
     private void complete() {
-      if (!finished) {
+      synchronized (this) {
+        if (finished || cancelled) {
+          return;
+        }
         finished = true;
-        listener.onComplete(inputTokens, outputTokens, finishReason);
       }
+      span.end();
+      listener.onComplete(inputTokens, outputTokens, finishReason);
     }
 
     void failed(Throwable error) {
@@ -243,6 +280,8 @@ public class ModelClient {
         }
         finished = true;
       }
+      span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+      span.end();
       listener.onError(error);
     }
   }
