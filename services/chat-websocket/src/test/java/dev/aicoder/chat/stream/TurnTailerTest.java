@@ -1,6 +1,7 @@
 package dev.aicoder.chat.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aicoder.chat.FakeWorker;
 import dev.aicoder.fakellm.TestTokens;
@@ -167,5 +168,16 @@ class TurnTailerTest {
       assertThat(client.next()).isEqualTo(new Frame.Done(turnId, 2, new Frame.Usage(1, 1)));
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !tailer.follows(turnId));
     }
+  }
+
+  @Test
+  void anAppendRedisRefusesAddsNothingToTheLiveStream() {
+    String turnId = newId();
+    new FakeWorker(redis).deltas(turnId, 1, 2);
+    long live = redis.stream(String.class).xlen(Keys.LIVE);
+    // A second writer of seq 2 (a worker that lost the turn to another): Redis refuses it.
+    assertThatThrownBy(() -> new FakeWorker(redis).write(new Frame.Delta(turnId, 2, "again")))
+        .hasMessageContaining("equal or smaller");
+    assertThat(redis.stream(String.class).xlen(Keys.LIVE)).isEqualTo(live);
   }
 }

@@ -36,15 +36,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * Kubernetes the ingress routes {@code /ws/*} itself and this is never reached.
  *
  * <p>A plain Vert.x route with two Vert.x sockets: each message is written on as it was read, on
- * the same event loop, with no reactive pipeline per message. (Through websockets-next, a relayed
- * token cost the gateway about 50 µs of CPU; benchmarks/chat-latency.) The handshake is
- * authenticated first, like every other route ({@link Authenticator}): an anonymous client costs
- * the backend nothing. The backend connection carries the same query (the access token) and the
- * negotiated subprotocol; frames sent before it is open wait in a small queue; closes are relayed
- * both ways with their codes. A browser that reads slowly pauses the backend socket once 1 MB waits
- * for it ({@link #MAX_UNSENT_BYTES}), and one that stops answering pings is closed, which closes
- * its backend socket. A stopping gateway closes every socket with 1012 ({@link #restartAll()}).
- * Each prompt's hop is a span of the prompt's trace ({@link PromptSpans}).
+ * the same event loop, with no reactive pipeline per message. As a websockets-next endpoint, the
+ * gateway spent 218 µs of CPU per token at 20 streams of 200 tokens, most of it per socket; now 103
+ * (benchmarks/chat-latency; at 200 streams both are about 55, Netty's and the kernel's). The
+ * handshake is authenticated first, like every other route ({@link Authenticator}): an anonymous
+ * client costs the backend nothing. The backend connection carries the same query (the access
+ * token) and the negotiated subprotocol; frames sent before it is open wait in a small queue;
+ * closes are relayed both ways with their codes. A browser that reads slowly pauses the backend
+ * socket once 1 MB waits for it ({@link #MAX_UNSENT_BYTES}), and one that stops answering pings is
+ * closed, which closes its backend socket. A stopping gateway closes every socket with 1012 ({@link
+ * #restartAll()}). Each prompt's hop is a span of the prompt's trace ({@link PromptSpans}).
  */
 @ApplicationScoped
 public class WebSocketProxy implements HttpServerOptionsCustomizer {
