@@ -3,7 +3,9 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { showSignInError } from "./auth/SignIn";
 import { handleSsoReturn } from "./auth/sso";
+import "./ui/tokens.css";
 import "./styles.css";
+import "./ui/theme";
 
 if (handleSsoReturn(location.hash, showSignInError)) {
   history.replaceState(null, "", location.pathname + location.search); // the token leaves the URL
