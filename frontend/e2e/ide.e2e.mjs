@@ -15,6 +15,10 @@ import {
   stopAll,
   until,
 } from "./stack.mjs";
+import { adminSteps } from "./steps/admin.mjs";
+import { chatSteps } from "./steps/chat.mjs";
+import { filesSteps } from "./steps/files.mjs";
+import { lookSteps } from "./steps/look.mjs";
 
 const ARTIFACTS = resolve(import.meta.dirname, "artifacts");
 /** Runs only the steps whose name starts with this (e.g. E2E_ONLY=performance). */
@@ -281,6 +285,10 @@ async function main() {
       await page.getByRole("button", { name: "Accept" }).click();
       await serverFile(base, token, fileUrl, (t) => t === expected(5), "the applied change");
     });
+
+    // Each feature's steps (steps/*.mjs), signed in as the admin with hello.py open.
+    const ctx = { page, browser, base, token, workspaceId, artifacts: ARTIFACTS, step, shot };
+    for (const steps of [filesSteps, chatSteps, lookSteps, adminSteps]) await steps(ctx);
 
     await step("the next user on the tab sees nothing of the last one", async () => {
       await api(base, token, "/api/admin/users", {
