@@ -1,0 +1,36 @@
+// Accessibility check of the screen a page shows: axe-core (bundled from npm) run in the page.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * Fails with each serious or critical violation (rule, impact, the first nodes) on what `page`
+ * shows now; `what` names the screen in the error.
+ */
+export async function checkA11y(page, what) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: source });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      resultTypes: ["violations"],
+      runOnly: {
+        type: "tag",
+        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+      },
+    });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+      }));
+  });
+  if (violations.length) {
+    const lines = violations.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.join(", ")}`);
+    throw new Error(
+      `axe on ${what}: ${violations.length} serious/critical\n  ${lines.join("\n  ")}`,
+    );
+  }
+}
