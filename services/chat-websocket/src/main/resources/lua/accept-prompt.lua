@@ -5,7 +5,7 @@
 --       10 the turn's event stream, 11 the conversation's turn announcements
 -- ARGV: 1 userId, 2 turnId, 3 dedupe TTL (s), 4 prompts per window, 5 now (ms),
 --       6 user message JSON, 7 request JSON, 8 max messages, 9 max requests, 10 conversationId,
---       11 the accepting instance
+--       11 the accepting instance, 12 the title of a conversation that has none yet
 -- Returns {"deleted"} | {"forbidden"} | {"existing", turnId} | {"limited"}
 --       | {"ok", "1" if a worker is free}
 local owner = redis.call('HGET', KEYS[1], 'owner')
@@ -44,6 +44,8 @@ redis.call('RPUSH', KEYS[4], ARGV[6])
 redis.call('HINCRBY', KEYS[1], 'appended', 1)
 redis.call('LTRIM', KEYS[4], -tonumber(ARGV[8]), -1)
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[5])
+-- The first accepted prompt titles the conversation; a rename (the gateway's) is never overwritten.
+redis.call('HSETNX', KEYS[1], 'title', ARGV[12])
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[10])
 redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[9], '*', 'request', ARGV[7])
 local free = '0'

@@ -189,7 +189,8 @@ public class ChatService {
             Integer.toString(ChatMessage.MAX_PER_CONVERSATION),
             Long.toString(MAX_REQUESTS),
             conversationId,
-            TurnAnnouncements.INSTANCE);
+            TurnAnnouncements.INSTANCE,
+            ConversationTitle.fromPrompt(prompt.text()));
     switch (result.get(0).toString()) {
       case "deleted" -> throw deleted(conversationId);
       case "forbidden" -> throw forbidden();

@@ -167,6 +167,28 @@ class ChatEndpointTest {
   }
 
   @Test
+  void theFirstAcceptedPromptTitlesTheConversationAndARenameStays() throws Exception {
+    String conversation = newId();
+    var hashes = redis.hash(String.class);
+    try (WsClient client = WsClient.connect(base, TestTokens.of("titler"), FrameCodec.JSON)) {
+      client.send(new Frame.Prompt(conversation, "m1", "\n  Explain   hello.py\nin detail", null));
+      client.next(Frame.Accepted.class);
+      assertThat(hashes.hget(Keys.conversation(conversation), "title"))
+          .isEqualTo("Explain hello.py");
+
+      client.send(new Frame.Prompt(conversation, "m2", "a second question", null));
+      client.next(Frame.Accepted.class);
+      assertThat(hashes.hget(Keys.conversation(conversation), "title"))
+          .isEqualTo("Explain hello.py");
+
+      hashes.hset(Keys.conversation(conversation), "title", "Renamed"); // as the gateway does
+      client.send(new Frame.Prompt(conversation, "m3", "a third one", null));
+      client.next(Frame.Accepted.class);
+      assertThat(hashes.hget(Keys.conversation(conversation), "title")).isEqualTo("Renamed");
+    }
+  }
+
+  @Test
   void theClientIsToldWhenNoWorkerHasAFreeSlot() throws Exception {
     String now = Long.toString(System.currentTimeMillis());
     try (WsClient client =
