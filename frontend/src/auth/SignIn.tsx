@@ -44,7 +44,11 @@ export function SignIn() {
   return (
     <main className="sign-in">
       <form onSubmit={submit} aria-label="Sign in">
-        <h1>AI-Coder</h1>
+        <h1>
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          AI-Coder
+        </h1>
+        <p className="muted">Sign in to your team's workspaces and assistant.</p>
         <label>
           User name
           <input
@@ -71,7 +75,7 @@ export function SignIn() {
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
         {singleSignOn && (

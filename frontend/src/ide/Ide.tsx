@@ -5,9 +5,16 @@ import { ChatPanel } from "../chat/ChatPanel";
 import { chatStore, connect, disconnect } from "../chat/chatStore";
 import { canSeePerformance } from "../performance/access";
 import { useStore } from "../store";
+import { HelpOverlay } from "../ui/HelpOverlay";
+import { Icon } from "../ui/Icon";
+import { keyLabel } from "../ui/shortcuts";
 import { EditorPane } from "./EditorPane";
 import { Explorer } from "./Explorer";
-import { dropDrafts, ideStore, openWorkspace, saveAll } from "./ideStore";
+import { dropDrafts, ideStore, openFile, openWorkspace, saveAll } from "./ideStore";
+import { NewWorkspace } from "./NewWorkspace";
+import { QuickOpen } from "./QuickOpen";
+import { SearchPanel } from "./SearchPanel";
+import { StatusBar } from "./StatusBar";
 
 interface Layout {
   explorer: number;
@@ -35,6 +42,9 @@ export function Ide({ session }: { session: Session }) {
   const connection = useStore(chatStore, (s) => s.connection);
   const [error, setError] = useState<string | null>(null);
   const drag = useRef<{ side: keyof Layout; x: number; start: number } | null>(null);
+  const [side, setSide] = useState<"files" | "search">("files");
+  const [dialog, setDialog] = useState<"quick-open" | "help" | "new-workspace" | null>(null);
+  const admin = session.role === "admin";
 
   useEffect(() => {
     localStorage.setItem(`aicoder.layout.${session.username}`, JSON.stringify(layout));
@@ -50,6 +60,32 @@ export function Ide({ session }: { session: Session }) {
     if (connection === "unauthorized") setSession(null); // expired or revoked: sign in again
   }, [connection]);
 
+  // The app's shortcuts (ui/shortcuts.ts), taken before the editor sees them.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      const inText =
+        e.target instanceof HTMLElement &&
+        (e.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName));
+      let handled = true;
+      if (mod && !e.shiftKey && key === "p") setDialog("quick-open");
+      else if (mod && e.shiftKey && key === "f") setSide("search");
+      else if (mod && e.shiftKey && key === "e") setSide("files");
+      else if (mod && e.shiftKey && key === "l")
+        document.querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]')?.focus();
+      else if (mod && !e.shiftKey && key === "s") void saveAll();
+      else if (e.key === "F1" || (e.key === "?" && !inText && !mod)) setDialog("help");
+      else handled = false;
+      if (handled) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, []);
+
   async function refreshWorkspaces() {
     try {
       const list = await apiJson<Workspace[]>("/api/workspaces");
@@ -57,35 +93,6 @@ export function Ide({ session }: { session: Session }) {
       if (list.length && !ideStore.get().workspaceId) await openWorkspace(list[0].id);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
-    }
-  }
-
-  async function createWorkspace() {
-    const name = window.prompt("Workspace name", "my-project");
-    if (!name) return;
-    try {
-      const me = await apiJson<{ teams: { id: string }[] }>("/api/me");
-      let teamId = me.teams[0]?.id;
-      if (!teamId && session.role === "admin") {
-        const team = await apiJson<{ id: string }>("/api/admin/teams", {
-          method: "POST",
-          body: JSON.stringify({ name: `${session.username}'s team` }),
-        });
-        await apiJson(`/api/admin/teams/${team.id}/members`, {
-          method: "POST",
-          body: JSON.stringify({ username: session.username }),
-        });
-        teamId = team.id;
-      }
-      if (!teamId) throw new Error("You are in no team yet; ask an admin to add you to one.");
-      const created = await apiJson<Workspace>("/api/workspaces", {
-        method: "POST",
-        body: JSON.stringify({ name, teamId }),
-      });
-      await refreshWorkspaces();
-      await openWorkspace(created.id);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
     }
   }
 
@@ -107,6 +114,15 @@ export function Ide({ session }: { session: Session }) {
     }
   }
 
+  /** Arrow keys on a focused separator move it (keyboard-only use). */
+  function resizeByKey(side: keyof Layout, e: React.KeyboardEvent) {
+    const step = e.key === "ArrowLeft" ? -20 : e.key === "ArrowRight" ? 20 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const delta = side === "explorer" ? step : -step;
+    setLayout((l) => ({ ...l, [side]: Math.max(160, Math.min(900, l[side] + delta)) }));
+  }
+
   function startDrag(side: keyof Layout, x: number) {
     drag.current = { side, x, start: layout[side] };
     const move = (e: PointerEvent) => {
@@ -125,7 +141,10 @@ export function Ide({ session }: { session: Session }) {
   return (
     <div className="ide">
       <header className="top-bar">
-        <strong>AI-Coder</strong>
+        <span className="brand">
+          <img src="/favicon.svg" alt="" />
+          AI-Coder
+        </span>
         <select
           aria-label="Workspace"
           value={workspaceId ?? ""}
@@ -138,20 +157,48 @@ export function Ide({ session }: { session: Session }) {
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => void createWorkspace()}>
-          New workspace
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="New workspace"
+          title="New workspace"
+          onClick={() => setDialog("new-workspace")}
+        >
+          <Icon name="add" />
+        </button>
+        <button
+          type="button"
+          className="quick-open-button"
+          disabled={!workspaceId}
+          onClick={() => setDialog("quick-open")}
+          title={`Go to file (${keyLabel("Mod+P")})`}
+        >
+          <Icon name="search" /> Go to file <kbd>{keyLabel("Mod+P")}</kbd>
         </button>
         {error && (
-          <span role="alert" className="error">
+          <span role="alert" className="error" title={error}>
             {error}
           </span>
         )}
         <span className="spacer" />
-        {canSeePerformance(session.role) && <a href="#performance">Performance</a>}
-        <a href="#status">Status</a>
-        <span>{session.username}</span>
+        {admin && (
+          <a className="nav-link" href="#admin">
+            <Icon name="organization" /> Admin
+          </a>
+        )}
+        {canSeePerformance(session.role) && (
+          <a className="nav-link" href="#performance">
+            <Icon name="pulse" /> Performance
+          </a>
+        )}
+        <a className="nav-link" href="#status">
+          <Icon name="server-environment" /> Status
+        </a>
+        <span className="user" title={`Signed in as ${session.username} (${session.role})`}>
+          <Icon name="account" /> {session.username}
+        </span>
         <button type="button" onClick={() => void signOut()}>
-          Sign out
+          <Icon name="sign-out" /> Sign out
         </button>
       </header>
       <div
@@ -160,22 +207,79 @@ export function Ide({ session }: { session: Session }) {
           gridTemplateColumns: `${layout.explorer}px 4px minmax(200px, 1fr) 4px ${layout.chat}px`,
         }}
       >
-        <Explorer />
+        <div className="side">
+          <div className="side-tabs" role="tablist" aria-label="Side bar">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={side === "files"}
+              onClick={() => setSide("files")}
+              title={`Explorer (${keyLabel("Mod+Shift+E")})`}
+            >
+              <Icon name="files" /> Files
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={side === "search"}
+              onClick={() => setSide("search")}
+              title={`Search (${keyLabel("Mod+Shift+F")})`}
+            >
+              <Icon name="search" /> Search
+            </button>
+          </div>
+          {side === "files" ? <Explorer /> : <SearchPanel autoFocus />}
+        </div>
         <div
           className="resizer"
           role="separator"
-          aria-label="Resize explorer"
+          aria-label="Resize the side bar"
+          aria-orientation="vertical"
+          aria-valuenow={layout.explorer}
+          aria-valuemin={160}
+          aria-valuemax={900}
+          tabIndex={0}
           onPointerDown={(e) => startDrag("explorer", e.clientX)}
+          onKeyDown={(e) => resizeByKey("explorer", e)}
         />
         <EditorPane />
         <div
           className="resizer"
           role="separator"
-          aria-label="Resize chat"
+          aria-label="Resize the assistant"
+          aria-orientation="vertical"
+          aria-valuenow={layout.chat}
+          aria-valuemin={160}
+          aria-valuemax={900}
+          tabIndex={0}
           onPointerDown={(e) => startDrag("chat", e.clientX)}
+          onKeyDown={(e) => resizeByKey("chat", e)}
         />
         <ChatPanel />
       </div>
+      <StatusBar onHelp={() => setDialog("help")} />
+      {dialog === "help" && <HelpOverlay onClose={() => setDialog(null)} />}
+      {dialog === "quick-open" && workspaceId && (
+        <QuickOpen
+          workspaceId={workspaceId}
+          onClose={() => setDialog(null)}
+          onOpen={(path) => {
+            setDialog(null);
+            void openFile(path).catch((e) => setError(e instanceof Error ? e.message : String(e)));
+          }}
+        />
+      )}
+      {dialog === "new-workspace" && (
+        <NewWorkspace
+          admin={admin}
+          username={session.username}
+          onClose={() => setDialog(null)}
+          onCreated={(w) => {
+            setDialog(null);
+            void refreshWorkspaces().then(() => openWorkspace(w.id));
+          }}
+        />
+      )}
     </div>
   );
 }
