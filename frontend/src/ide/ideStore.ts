@@ -1,24 +1,45 @@
 import { ApiError, files, type FileEntry, type Workspace } from "../api/client";
 import { getSession, onSessionEnd } from "../auth/session";
 import { createStore } from "../store";
+import {
+  createBuffer,
+  dropAllBuffers,
+  dropBuffer,
+  onBufferChange,
+  renameBuffer,
+  setText,
+  textOf,
+  versionOf,
+} from "./buffers";
 
 /** Over this size a file opens as plain text (no language services). */
 export const PLAIN_TEXT_BYTES = 1024 * 1024;
 /** Over this size a file opens read-only. */
 export const READ_ONLY_BYTES = 5 * 1024 * 1024;
-const AUTOSAVE_MS = 800;
+export const AUTOSAVE_MS = 800;
+/** Unsaved text goes to localStorage at most this often while typing (and when the page goes). */
+export const DRAFT_MS = 500;
 
+/**
+ * One open file. Its text is not here: it lives in the file's buffer (buffers.ts), the editor's
+ * model once shown, so a keystroke changes this state only when the file turns dirty.
+ */
 export interface Tab {
   path: string;
-  text: string;
-  savedText: string;
+  /** The text differs from the version at `etag` (or from the server's, in a conflict). */
+  dirty: boolean;
+  /** The buffer's version (buffers.versionOf) that the server holds at `etag`; -1 when none. */
+  savedVersion: number;
   /** The version the text was based on; null for a file not saved yet. */
   etag: string | null;
   mode: "normal" | "plain" | "readonly";
   notice?: string;
   saving: boolean;
-  /** The server changed the file since `etag`; `merged` is what the user made of it so far. */
-  conflict?: { serverText: string; serverEtag: string; merged?: string };
+  /**
+   * The server changed the file since `etag`. The conflict view shows the server's text next to
+   * the buffer, where the user merges; "Keep mine" saves the buffer over `serverEtag`.
+   */
+  conflict?: { serverText: string; serverEtag: string };
   /** A proposed change ("Apply" on a code block) waiting for accept or reject. */
   proposal?: string;
   error?: string;
@@ -34,6 +55,8 @@ export interface IdeState {
   selected: string | null;
   tabs: Tab[];
   active: string | null;
+  /** A line to show in an open file's editor (quick open, search results); null once shown. */
+  reveal: { path: string; line: number } | null;
 }
 
 const initial: IdeState = {
@@ -45,6 +68,7 @@ const initial: IdeState = {
   selected: null,
   tabs: [],
   active: null,
+  reveal: null,
 };
 
 export const ideStore = createStore<IdeState>(initial);
@@ -53,16 +77,37 @@ const set = ideStore.set;
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
 const inflight = new Map<string, Promise<void>>();
 
-/** Drops the signed-out user's files and tabs, and the saves still waiting to run for them. */
+/**
+ * Drops the signed-out user's files and tabs, and the saves still waiting to run for them. Their
+ * unsaved text is kept as drafts first (an expired session loses nothing; an explicit sign-out
+ * has dropped the drafts already, see dropDrafts).
+ */
 export function resetIde() {
+  flushDrafts();
   timers.forEach(clearTimeout);
   timers.clear();
   inflight.clear();
+  dropAllBuffers();
   set(() => initial);
 }
 onSessionEnd(resetIde);
 
-export const isDirty = (tab: Tab) => tab.text !== tab.savedText;
+export const isDirty = (tab: Tab) => tab.dirty;
+
+/** The text of an open file (read from its editor model when it has one). */
+export { textOf } from "./buffers";
+
+// The user typed (or an edit was applied): mark the file dirty or clean again (undo), save after
+// a pause, keep a draft. Runs on each keystroke, so it copies no text and sets state only when
+// the dirty flag flips.
+onBufferChange((path) => {
+  const t = tab(path);
+  if (!t) return;
+  const dirty = t.conflict ? true : versionOf(path) !== t.savedVersion;
+  if (dirty !== t.dirty) updateTab(path, (x) => ({ ...x, dirty }));
+  if (dirty) scheduleSave(path);
+  scheduleDraft(path);
+});
 
 /**
  * Unsaved text kept in localStorage (it outlives a reload or an expired session), with the version
@@ -95,18 +140,43 @@ function readDraft(path: string): Draft | null {
   return null;
 }
 
-function writeDraft(path: string, text: string, base: string | null) {
-  const key = draftKey(path);
+function writeDraft(path: string, text: string, base: string | null, key = draftKey(path)) {
   if (key) localStorage.setItem(key, JSON.stringify({ text, base } satisfies Draft));
 }
 
-function removeDraft(path: string) {
-  const key = draftKey(path);
+function removeDraft(path: string, key = draftKey(path)) {
   if (key) localStorage.removeItem(key);
 }
 
+/** Files whose draft is to be written or removed, with the key taken when they changed. */
+const pendingDrafts = new Map<string, string | null>();
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
+
+function scheduleDraft(path: string) {
+  pendingDrafts.set(path, draftKey(path));
+  draftTimer ??= setTimeout(flushDrafts, DRAFT_MS);
+}
+
+/**
+ * Writes the drafts of the files changed since the last time (the text as it is now), and removes
+ * those of files clean again. Also when the page goes away, so a reload loses nothing.
+ */
+export function flushDrafts() {
+  clearTimeout(draftTimer);
+  draftTimer = undefined;
+  for (const [path, key] of pendingDrafts) {
+    const t = tab(path);
+    if (!t) continue;
+    if (t.dirty) writeDraft(path, textOf(path), t.etag, key);
+    else removeDraft(path, key);
+  }
+  pendingDrafts.clear();
+}
+window.addEventListener("pagehide", flushDrafts);
+
 /** Removes every draft of one user (an explicit sign-out leaves nothing of theirs behind). */
 export function dropDrafts(user: string) {
+  pendingDrafts.clear();
   const prefix = `${DRAFTS}${user}.`;
   const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i));
   for (const key of keys) if (key?.startsWith(prefix)) localStorage.removeItem(key);
@@ -121,7 +191,17 @@ export function tab(path: string | null): Tab | undefined {
 }
 
 export async function openWorkspace(workspaceId: string) {
-  set((s) => ({ ...s, workspaceId, children: {}, expanded: { "": true }, tabs: [], active: null }));
+  flushDrafts(); // under the workspace they belong to
+  dropAllBuffers();
+  set((s) => ({
+    ...s,
+    workspaceId,
+    children: {},
+    expanded: { "": true },
+    tabs: [],
+    active: null,
+    reveal: null,
+  }));
   await loadFolder("");
 }
 
@@ -151,14 +231,19 @@ function parentOf(path: string) {
   return i < 0 ? "" : path.slice(0, i);
 }
 
-export async function openFile(path: string) {
+/** Opens a file in a tab (or shows its tab); with `line`, the editor shows and selects that line. */
+export async function openFile(path: string, options: { line?: number } = {}) {
   set((s) => ({ ...s, selected: path }));
-  if (tab(path)) {
-    set((s) => ({ ...s, active: path }));
-    return;
-  }
+  const show = () =>
+    set((s) => ({
+      ...s,
+      active: path,
+      reveal: options.line ? { path, line: options.line } : s.reveal,
+    }));
+  if (tab(path)) return show();
   const id = ideStore.get().workspaceId!;
   const file = await files.read(id, path);
+  if (tab(path)) return show(); // opened twice at once
   const mode =
     file.size > READ_ONLY_BYTES ? "readonly" : file.size > PLAIN_TEXT_BYTES ? "plain" : "normal";
   const notice = file.binary
@@ -173,21 +258,34 @@ export async function openFile(path: string) {
   if (draft && !pending) removeDraft(path);
   // A draft edited from an older version than the server's goes through the conflict view.
   const stale = pending && draft.base !== file.etag;
+  createBuffer(path, pending ? draft.text : file.text);
   const opened: Tab = {
     path,
-    text: pending ? draft.text : file.text,
-    savedText: file.text,
+    dirty: pending,
+    savedVersion: pending ? -1 : versionOf(path),
     etag: stale ? draft.base : file.etag,
     mode: file.binary ? "readonly" : mode,
     notice,
     saving: false,
     conflict: stale ? { serverText: file.text, serverEtag: file.etag } : undefined,
   };
-  set((s) => ({ ...s, tabs: [...s.tabs, opened], active: path }));
+  set((s) => ({ ...s, tabs: [...s.tabs, opened] }));
+  show();
   if (pending && !stale) scheduleSave(path);
 }
 
+/** The editor has shown the line asked for. */
+export function revealed() {
+  set((s) => (s.reveal ? { ...s, reveal: null } : s));
+}
+
+/** Closes a tab; its unsaved text (asked about before) is dropped with its draft. */
 export function closeTab(path: string) {
+  clearTimeout(timers.get(path));
+  timers.delete(path);
+  if (tab(path)?.dirty) removeDraft(path);
+  pendingDrafts.delete(path);
+  dropBuffer(path);
   set((s) => {
     const tabs = s.tabs.filter((t) => t.path !== path);
     const active = s.active === path ? (tabs.at(-1)?.path ?? null) : s.active;
@@ -195,19 +293,12 @@ export function closeTab(path: string) {
   });
 }
 
-/** The user typed: keep the text, remember it as a draft, save after a pause. */
+/**
+ * Replaces a file's whole text as the user would (one undoable edit in the editor): it turns
+ * dirty, is saved after a pause and kept as a draft meanwhile.
+ */
 export function edit(path: string, text: string) {
-  updateTab(path, (t) => ({ ...t, text }));
-  writeDraft(path, text, tab(path)?.etag ?? null);
-  scheduleSave(path);
-}
-
-/** The user's text in the conflict view so far (per file, until the conflict is resolved). */
-export function setMerged(path: string, merged: string) {
-  const t = tab(path);
-  if (!t?.conflict) return;
-  updateTab(path, (x) => (x.conflict ? { ...x, conflict: { ...x.conflict, merged } } : x));
-  writeDraft(path, merged, t.etag); // still based on the old version: a reload shows the conflict
+  setText(path, text);
 }
 
 function scheduleSave(path: string) {
@@ -221,7 +312,7 @@ function scheduleSave(path: string) {
 /** Saves with If-Match; a 412 puts the tab into conflict with the server's version. */
 export async function save(path: string) {
   const current = tab(path);
-  if (!current || current.saving || current.conflict || !isDirty(current)) return;
+  if (!current || current.saving || current.conflict || !current.dirty) return;
   const done = write(path, current);
   inflight.set(path, done);
   try {
@@ -232,16 +323,17 @@ export async function save(path: string) {
 }
 
 async function write(path: string, current: Tab) {
-  const text = current.text;
+  const text = textOf(path); // what the editor holds now
+  const version = versionOf(path);
   updateTab(path, (t) => ({ ...t, saving: true, error: undefined }));
   try {
     const etag = await files.write(ideStore.get().workspaceId!, path, text, current.etag);
-    updateTab(path, (t) => ({ ...t, saving: false, savedText: text, etag }));
-    const now = tab(path);
-    if (!now) return;
-    if (now.text === text) removeDraft(path);
+    if (!tab(path)) return; // closed or signed out meanwhile
+    const dirty = versionOf(path) !== version;
+    updateTab(path, (t) => ({ ...t, saving: false, savedVersion: version, etag, dirty }));
+    if (!dirty) removeDraft(path);
     else {
-      writeDraft(path, now.text, etag); // typed while saving: the draft now builds on this save
+      writeDraft(path, textOf(path), etag); // typed while saving: the draft now builds on this save
       scheduleSave(path);
     }
   } catch (e) {
@@ -265,26 +357,16 @@ async function write(path: string, current: Tab) {
 export async function resolveConflict(path: string, keep: "mine" | "theirs") {
   const t = tab(path);
   if (!t?.conflict) return;
-  const { serverText, serverEtag, merged } = t.conflict;
+  const { serverText, serverEtag } = t.conflict;
+  updateTab(path, (x) => ({ ...x, etag: serverEtag, conflict: undefined }));
   if (keep === "theirs") {
-    updateTab(path, (x) => ({
-      ...x,
-      text: serverText,
-      savedText: serverText,
-      etag: serverEtag,
-      conflict: undefined,
-    }));
+    if (textOf(path) !== serverText) setText(path, serverText); // undoable, like any edit
+    updateTab(path, (x) => ({ ...x, dirty: false, savedVersion: versionOf(path) }));
     removeDraft(path);
     return;
   }
-  const text = merged ?? t.text;
-  updateTab(path, (x) => ({
-    ...x,
-    text,
-    savedText: serverText,
-    etag: serverEtag,
-    conflict: undefined,
-  }));
+  const text = textOf(path); // as merged in the conflict view
+  updateTab(path, (x) => ({ ...x, dirty: text !== serverText, savedVersion: -1 }));
   writeDraft(path, text, serverEtag);
   await save(path);
 }
@@ -312,10 +394,11 @@ export async function propose(path: string, text: string) {
       await openFile(path);
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) throw e;
+      createBuffer(path, "");
       const created: Tab = {
         path,
-        text: "",
-        savedText: "",
+        dirty: false,
+        savedVersion: versionOf(path),
         etag: null,
         mode: "normal",
         saving: false,
@@ -351,11 +434,13 @@ export async function renameEntry(path: string, name: string) {
   const parent = parentOf(path);
   const to = parent ? `${parent}/${name}` : name;
   await files.move(ideStore.get().workspaceId!, path, to);
+  flushDrafts(); // the draft as of now moves with the file
   const draft = readDraft(path);
   if (draft) {
     writeDraft(to, draft.text, draft.base);
     removeDraft(path);
   }
+  renameBuffer(path, to);
   set((s) => ({
     ...s,
     tabs: s.tabs.map((t) => (t.path === path ? { ...t, path: to } : t)),
@@ -366,6 +451,8 @@ export async function renameEntry(path: string, name: string) {
 
 export async function deleteEntry(path: string) {
   await files.remove(ideStore.get().workspaceId!, path);
+  const gone = (p: string) => p === path || p.startsWith(`${path}/`);
+  for (const t of ideStore.get().tabs) if (gone(t.path)) dropBuffer(t.path);
   set((s) => ({
     ...s,
     tabs: s.tabs.filter((t) => t.path !== path && !t.path.startsWith(`${path}/`)),

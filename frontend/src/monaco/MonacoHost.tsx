@@ -1,31 +1,50 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useEffectEvent, useRef } from "react";
 import { onSessionEnd } from "../auth/session";
+import { attachModel, bufferChanged } from "../ide/buffers";
+import { editorStatus, noEditor } from "../ide/editorStatus";
 import { monaco } from "./setup";
 
-/** The models of open files, kept across tab switches so undo history survives. */
+/**
+ * The models of open files: each holds its file's text (the buffer hands its text over when the
+ * file is first shown) and undo history, across tab switches, until the tab closes.
+ */
 const models = new Map<string, monaco.editor.ITextModel>();
 
-function modelFor(path: string, text: string, plain: boolean) {
-  let model = models.get(path);
-  if (!model || model.isDisposed()) {
-    // The URI's extension picks the language, as in VS Code.
-    const uri = monaco.Uri.file(`/${path}`);
-    model =
-      monaco.editor.getModel(uri) ??
-      monaco.editor.createModel(text, plain ? "plaintext" : undefined, uri);
-    models.set(path, model);
-  }
-  if (model.getValue() !== text) model.setValue(text);
-  return model;
+function modelFor(path: string, plain: boolean): monaco.editor.ITextModel {
+  const existing = models.get(path);
+  if (existing && !existing.isDisposed()) return existing;
+  // The URI's extension picks the language, as in VS Code.
+  const uri = monaco.Uri.file(`/${path}`);
+  monaco.editor.getModel(uri)?.dispose(); // left by a buffer that is gone
+  let made: monaco.editor.ITextModel | undefined;
+  attachModel(path, (text) => {
+    const model = monaco.editor.createModel(text, plain ? "plaintext" : undefined, uri);
+    const sub = model.onDidChangeContent(() => bufferChanged(path));
+    made = model;
+    return {
+      getValue: () => (model.isDisposed() ? "" : model.getValue()),
+      replace: (next) =>
+        model.pushEditOperations(
+          [],
+          [{ range: model.getFullModelRange(), text: next }],
+          () => null,
+        ),
+      version: () => model.getAlternativeVersionId(),
+      dispose: () => {
+        sub.dispose();
+        model.dispose();
+        if (models.get(path) === model) models.delete(path);
+      },
+    };
+  });
+  // Not an open file's (no buffer): an empty model of its own, dropped with the session.
+  made ??= monaco.editor.createModel("", plain ? "plaintext" : undefined, uri);
+  models.set(path, made);
+  return made;
 }
 
-export function disposeModel(path: string) {
-  models.get(path)?.dispose();
-  models.delete(path);
-}
-
-// The signed-out user's files (text and undo history) leave memory with their session.
-// (An editor still showing one lets go of it; the diff view's own models go when it unmounts.)
+// The signed-out user's files (text and undo history) leave memory with their session. The IDE
+// store drops the buffers (and so their models) first; this catches any model left over.
 onSessionEnd(() => {
   models.clear();
   for (const model of monaco.editor.getModels()) {
@@ -35,91 +54,119 @@ onSessionEnd(() => {
 
 export interface EditorProps {
   path: string;
-  text: string;
   plain: boolean;
   readOnly: boolean;
-  onChange: (text: string) => void;
+  /** A line to show and select once (then onRevealed). */
+  reveal?: number;
+  onRevealed?: () => void;
 }
 
-/** The code editor for one file. */
-export default function MonacoHost({ path, text, plain, readOnly, onChange }: EditorProps) {
+function reportStatus(instance: monaco.editor.ICodeEditor, path: string) {
+  const model = instance.getModel();
+  const position = instance.getPosition();
+  if (!model || !position) return;
+  const selectionLength = (instance.getSelections() ?? []).reduce(
+    (n, s) => n + model.getValueLengthInRange(s),
+    0,
+  );
+  editorStatus.set(() => ({
+    path,
+    line: position.lineNumber,
+    column: position.column,
+    language: model.getLanguageId(),
+    selectionLength,
+  }));
+}
+
+/** The code editor for one file; the file's model holds its text. */
+export default function MonacoHost({ path, plain, readOnly, reveal, onRevealed }: EditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
-  const change = useRef(onChange);
-  change.current = onChange;
+  const status = useEffectEvent(() => {
+    if (editor.current) reportStatus(editor.current, path);
+  });
 
   useEffect(() => {
     const instance = monaco.editor.create(host.current!, {
       automaticLayout: true,
       minimap: { enabled: false },
       fontSize: 13,
-      theme: "vs-dark",
     });
     editor.current = instance;
-    const sub = instance.onDidChangeModelContent(() => change.current(instance.getValue()));
+    const subs = [
+      instance.onDidChangeCursorSelection(() => status()),
+      instance.onDidChangeModel(() => status()),
+    ];
     return () => {
-      sub.dispose();
+      subs.forEach((s) => s.dispose());
       instance.dispose();
+      editor.current = null;
+      editorStatus.set(() => noEditor);
     };
   }, []);
 
   useEffect(() => {
     const instance = editor.current!;
-    const model = modelFor(path, text, plain);
+    const model = modelFor(path, plain);
     if (instance.getModel() !== model) instance.setModel(model);
     instance.updateOptions({ readOnly });
-  }, [path, text, plain, readOnly]);
+  }, [path, plain, readOnly]);
+
+  const revealed = useEffectEvent(() => onRevealed?.());
+  useEffect(() => {
+    const instance = editor.current!;
+    const model = instance.getModel();
+    if (!reveal || !model) return;
+    const line = Math.min(Math.max(1, reveal), model.getLineCount());
+    instance.setSelection(new monaco.Range(line, 1, line, model.getLineMaxColumn(line)));
+    instance.revealLineInCenter(line);
+    instance.focus();
+    revealed();
+  }, [reveal, path]);
 
   return <div className="monaco" ref={host} data-testid="editor" />;
 }
 
 export interface DiffProps {
-  original: string;
-  modified: string;
   path: string;
-  onModifiedChange?: (text: string) => void;
+  plain: boolean;
+  /**
+   * conflict: the server's text (left, read-only) next to the file's own model (right), where the
+   * user merges. proposal: the file (left) next to the proposed text (right, read-only).
+   */
+  kind: "conflict" | "proposal";
+  other: string;
 }
 
 /**
- * Two versions side by side (conflicts, proposed changes). The editor lives as long as the path;
- * new texts are put into its models, so the user's edits on the right (fed back as `modified`)
- * keep the cursor and undo history.
+ * Two versions side by side. The file's side is the file's model itself, so edits made there are
+ * the file's edits (undo history, drafts, saving) and survive switching tabs.
  */
-export function DiffHost({ original, modified, path, onModifiedChange }: DiffProps) {
+export function DiffHost({ path, plain, kind, other }: DiffProps) {
   const host = useRef<HTMLDivElement>(null);
-  const sides = useRef<{ left: monaco.editor.ITextModel; right: monaco.editor.ITextModel }>(null);
-  const filling = useRef(false);
-  const change = useRef(onModifiedChange);
-  change.current = onModifiedChange;
+  const temp = useRef<monaco.editor.ITextModel | null>(null);
   useEffect(() => {
+    const file = modelFor(path, plain);
     const diff = monaco.editor.createDiffEditor(host.current!, {
       automaticLayout: true,
-      theme: "vs-dark",
       renderSideBySide: true,
       originalEditable: false,
+      readOnly: kind === "proposal",
     });
-    const language = monaco.editor.getModel(monaco.Uri.file(`/${path}`))?.getLanguageId();
-    const left = monaco.editor.createModel("", language);
-    const right = monaco.editor.createModel("", language);
-    diff.setModel({ original: left, modified: right });
-    sides.current = { left, right };
-    const sub = right.onDidChangeContent(() => {
-      if (!filling.current) change.current?.(right.getValue());
-    });
+    const side = monaco.editor.createModel("", file.getLanguageId());
+    temp.current = side;
+    diff.setModel(
+      kind === "conflict" ? { original: side, modified: file } : { original: file, modified: side },
+    );
     return () => {
-      sub.dispose();
       diff.dispose();
-      left.dispose();
-      right.dispose();
-      sides.current = null;
+      side.dispose();
+      temp.current = null;
     };
-  }, [path]);
+  }, [path, plain, kind]);
   useEffect(() => {
-    const { left, right } = sides.current!;
-    filling.current = true; // our own text, not the user's edit
-    if (left.getValue() !== original) left.setValue(original);
-    if (right.getValue() !== modified) right.setValue(modified);
-    filling.current = false;
-  }, [original, modified, path]);
+    const side = temp.current!;
+    if (side.getValue() !== other) side.setValue(other);
+  }, [other, path, plain, kind]);
   return <div className="monaco diff" ref={host} data-testid="diff" />;
 }

@@ -5,6 +5,7 @@ import CssWorker from "monaco-editor/esm/vs/language/css/css.worker?worker";
 import HtmlWorker from "monaco-editor/esm/vs/language/html/html.worker?worker";
 import JsonWorker from "monaco-editor/esm/vs/language/json/json.worker?worker";
 import TsWorker from "monaco-editor/esm/vs/language/typescript/ts.worker?worker";
+import { monacoTheme, themeStore } from "../ui/theme";
 
 self.MonacoEnvironment = {
   getWorker(_id: string, label: string) {
@@ -15,5 +16,11 @@ self.MonacoEnvironment = {
     return new EditorWorker();
   },
 };
+
+// Editors and diff editors follow the app's theme, also when it changes while they are open
+// (Monaco's theme is global: one call restyles every editor).
+const applyTheme = () => monaco.editor.setTheme(monacoTheme(themeStore.get().theme));
+applyTheme();
+themeStore.subscribe(applyTheme);
 
 export { monaco };
