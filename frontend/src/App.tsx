@@ -8,6 +8,7 @@ import { useStore } from "./store";
 
 // A lazy chunk (with uPlot in one of its own): the first load of the IDE does not carry it.
 const PerformancePage = lazy(() => import("./performance/PerformancePage"));
+const AdminPage = lazy(() => import("./admin/AdminPage"));
 
 function useHash() {
   return useSyncExternalStore(
@@ -30,6 +31,10 @@ export function App() {
       // The server decides who may see it (admins and team leads); the page says so to others.
       <Suspense fallback={null}>
         <PerformancePage key={session.token} />
+      </Suspense>
+    ) : session && hash === "#admin" ? (
+      <Suspense fallback={null}>
+        <AdminPage key={session.token} />
       </Suspense>
     ) : session ? (
       <Ide key={session.token} session={session} />
