@@ -20,7 +20,7 @@ public final class GatewayKeys {
 
   private GatewayKeys() {}
 
-  /** Hash of one user: username, password (bcrypt), role, createdAt. */
+  /** Hash of one user: username, password (bcrypt) or sso, role, createdAt, disabled (when). */
   public static String account(String username) {
     return "aicoder:account:" + username;
   }
@@ -28,6 +28,14 @@ public final class GatewayKeys {
   /** Set of the team ids a user belongs to. */
   public static String accountTeams(String username) {
     return "aicoder:account:" + username + ":teams";
+  }
+
+  /**
+   * Sorted set of a user's token ids, scored by when each expires: what is signed out when an admin
+   * disables the user or changes their role or password.
+   */
+  public static String accountTokens(String username) {
+    return "aicoder:account:" + username + ":tokens";
   }
 
   /** Hash of one team: id, name, createdAt. */

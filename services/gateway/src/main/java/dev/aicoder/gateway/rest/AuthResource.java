@@ -1,6 +1,7 @@
 package dev.aicoder.gateway.rest;
 
 import dev.aicoder.auth.AuthKeys;
+import dev.aicoder.auth.InvalidTokenException;
 import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.auth.Tokens;
 import dev.aicoder.common.ProblemException;
@@ -15,6 +16,7 @@ import dev.aicoder.gateway.security.SecurityCounters.Reason;
 import dev.aicoder.gateway.security.SigningKeys;
 import dev.aicoder.gateway.service.AccountStore;
 import dev.aicoder.gateway.service.AdminBootstrap;
+import dev.aicoder.gateway.service.UserSessions;
 import io.quarkus.logging.Log;
 import io.quarkus.oidc.IdToken;
 import io.quarkus.oidc.OidcSession;
@@ -74,6 +76,7 @@ public class AuthResource {
   private final RequestGate gate;
   private final OidcSession oidcSession;
   private final LoginThrottle throttle;
+  private final UserSessions sessions;
 
   /** The identity provider's ID token, on /api/auth/sso only (a field: the qualifier needs one). */
   @Inject @IdToken JsonWebToken idToken;
@@ -88,7 +91,9 @@ public class AuthResource {
       GatewayConfig config,
       RequestGate gate,
       OidcSession oidcSession,
-      LoginThrottle throttle) {
+      LoginThrottle throttle,
+      UserSessions sessions) {
+    this.sessions = sessions;
     this.throttle = throttle;
     this.gate = gate;
     this.oidcSession = oidcSession;
@@ -119,8 +124,13 @@ public class AuthResource {
       throw new NotAuthorizedException("Wrong user name or password.", "Bearer");
     }
     throttle.succeeded(throttled, caller.ip());
+    if (accounts.isDisabled(account.username())) {
+      Log.infof("Refused sign-in of disabled %s from %s", account.username(), caller.ip());
+      throw AccountStore.disabled(account.username());
+    }
+    Session session = session(account);
     Log.infof("%s signed in from %s", account.username(), caller.ip());
-    return Response.ok(session(account)).build();
+    return Response.ok(session).build();
   }
 
   @GET
@@ -193,7 +203,7 @@ public class AuthResource {
           "The identity provider sent no '" + config.sso().usernameClaim() + "' claim.");
     }
     String username = name.strip().toLowerCase(Locale.ROOT);
-    boolean admin = config.sso().adminGroup().map(groups::contains).orElse(false);
+    Boolean admin = config.sso().adminGroup().map(groups::contains).orElse(null);
     try {
       return accounts.singleSignOn(username, admin);
     } catch (BadRequestException e) {
@@ -208,12 +218,25 @@ public class AuthResource {
     }
   }
 
+  /**
+   * A new token, remembered so that an admin can end it. Checked again after it is remembered: an
+   * admin disabling the user meanwhile either sees the token or is seen here.
+   */
   private Session session(Account account) {
     Duration lifetime = config.auth().tokenLifetime();
     Instant now = Instant.now();
     String token =
         Tokens.issue(
             keys.current().key(), account.username(), Set.of(account.role()), lifetime, now);
+    try {
+      sessions.issued(keys.current().tokens().verify(token));
+    } catch (InvalidTokenException e) {
+      throw new IllegalStateException("A token just issued does not verify", e);
+    }
+    if (accounts.isDisabled(account.username())) {
+      sessions.endAll(account.username());
+      throw AccountStore.disabled(account.username());
+    }
     return new Session(
         token, now.plus(lifetime).toEpochMilli(), account.username(), account.role());
   }

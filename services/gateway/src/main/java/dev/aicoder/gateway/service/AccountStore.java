@@ -1,5 +1,6 @@
 package dev.aicoder.gateway.service;
 
+import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.Account;
 import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.gateway.Team;
@@ -7,6 +8,7 @@ import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.set.SetCommands;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
@@ -43,9 +45,7 @@ public class AccountStore {
   public Account create(String username, String password, String role) {
     Names.username(username);
     checkPassword(password);
-    if (role == null || !ROLES.contains(role)) {
-      throw new BadRequestException("role must be 'admin', 'lead' or 'member'.");
-    }
+    checkRole(role);
     long now = System.currentTimeMillis();
     String key = GatewayKeys.account(username);
     if (!hashes.hsetnx(key, "username", username)) {
@@ -57,6 +57,11 @@ public class AccountStore {
     sets.sadd(GatewayKeys.ACCOUNTS, username);
     return new Account(username, role, now);
   }
+
+  /** A user as an admin sees it. */
+  @RegisterForReflection
+  public record User(
+      String username, String role, boolean disabled, boolean singleSignOn, long createdAtMs) {}
 
   /** The account when the password is right. Takes a bcrypt comparison's time either way. */
   public Optional<Account> verify(String username, String password) {
@@ -75,15 +80,16 @@ public class AccountStore {
 
   /**
    * The account of a user signed in by the identity provider, created on first sign-in (no
-   * password: it cannot sign in with one). Its role follows the provider's admin group when one is
-   * configured. A password account of the same name is never taken over: 409.
+   * password: it cannot sign in with one). With an admin group configured ({@code admin} not null)
+   * the provider decides who is an admin; otherwise the role an admin gave in the app stays. A
+   * password account of the same name is never taken over: 409; a disabled account: 403.
    */
-  public Account singleSignOn(String username, boolean admin) {
+  public Account singleSignOn(String username, Boolean admin) {
     Names.username(username);
     String key = GatewayKeys.account(username);
-    String role = admin ? "admin" : "member";
     if (hashes.hsetnx(key, "username", username)) {
       long now = System.currentTimeMillis();
+      String role = Boolean.TRUE.equals(admin) ? "admin" : "member";
       hashes.hset(key, Map.of("sso", "oidc", "role", role, "createdAt", "" + now));
       sets.sadd(GatewayKeys.ACCOUNTS, username);
       return new Account(username, role, now);
@@ -94,10 +100,103 @@ public class AccountStore {
           "A password account named " + username + " exists; single sign-on does not take it over.",
           409);
     }
-    if (!role.equals(fields.get("role"))) {
+    if (fields.containsKey("disabled")) {
+      throw disabled(username);
+    }
+    String role = fields.get("role");
+    if (admin != null && admin != "admin".equals(role)) {
+      role = admin ? "admin" : "member";
       hashes.hset(key, "role", role);
     }
     return new Account(username, role, Long.parseLong(fields.get("createdAt")));
+  }
+
+  /** The problem a disabled user gets when signing in. */
+  public static ProblemException disabled(String username) {
+    return new ProblemException(
+        403,
+        "account-disabled",
+        "Forbidden",
+        "The account " + username + " is disabled; ask an admin to enable it.");
+  }
+
+  /** Whether the user exists and is disabled. */
+  public boolean isDisabled(String username) {
+    return hashes.hexists(GatewayKeys.account(username), "disabled");
+  }
+
+  /** Every user, by name. */
+  public List<User> users() {
+    List<User> users = new ArrayList<>();
+    for (String name : sets.smembers(GatewayKeys.ACCOUNTS)) {
+      user(name).ifPresent(users::add);
+    }
+    users.sort(java.util.Comparator.comparing(User::username));
+    return users;
+  }
+
+  public Optional<User> user(String username) {
+    Map<String, String> f = hashes.hgetall(GatewayKeys.account(username));
+    if (!f.containsKey("createdAt")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new User(
+            f.get("username"),
+            f.get("role"),
+            f.containsKey("disabled"),
+            f.containsKey("sso"),
+            Long.parseLong(f.get("createdAt"))));
+  }
+
+  /** The user, or a 404 problem. */
+  public User existing(String username) {
+    return user(Names.username(username))
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    404, "user-not-found", "Not Found", "No user " + username + "."));
+  }
+
+  public void setRole(String username, String role) {
+    checkRole(role);
+    hashes.hset(GatewayKeys.account(existing(username).username()), "role", role);
+  }
+
+  public void setDisabled(String username, boolean disabled) {
+    String key = GatewayKeys.account(existing(username).username());
+    if (disabled) {
+      hashes.hset(key, "disabled", "" + System.currentTimeMillis());
+    } else {
+      hashes.hdel(key, "disabled");
+    }
+  }
+
+  /** Sets a new password; single sign-on users have none to set (409). */
+  public void setPassword(String username, String password) {
+    User user = existing(username);
+    if (user.singleSignOn()) {
+      throw new ProblemException(
+          409,
+          "single-sign-on-user",
+          "Conflict",
+          user.username()
+              + " signs in through single sign-on; their password is kept by the identity"
+              + " provider.");
+    }
+    checkPassword(password);
+    hashes.hset(GatewayKeys.account(user.username()), "password", BcryptUtil.bcryptHash(password));
+  }
+
+  /** How many admins can sign in. */
+  public int enabledAdmins() {
+    int count = 0;
+    for (User user : users()) {
+      if ("admin".equals(user.role()) && !user.disabled()) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Whether any admin exists. */
@@ -136,6 +235,36 @@ public class AccountStore {
     sets.sadd(GatewayKeys.accountTeams(username), teamId);
   }
 
+  public void removeMember(String teamId, String username) {
+    team(teamId);
+    Names.username(username);
+    if (sets.srem(GatewayKeys.teamMembers(teamId), username) == 0) {
+      throw new ProblemException(
+          404,
+          "member-not-found",
+          "Not Found",
+          username + " is not a member of team " + teamId + ".");
+    }
+    sets.srem(GatewayKeys.accountTeams(username), teamId);
+  }
+
+  /** The user names of a team's members, sorted. */
+  public List<String> members(String teamId) {
+    List<String> members = new ArrayList<>(sets.smembers(GatewayKeys.teamMembers(teamId)));
+    members.sort(null);
+    return members;
+  }
+
+  /** Every team, by name. */
+  public List<Team> teams() {
+    List<Team> teams = new ArrayList<>();
+    for (String id : sets.smembers(GatewayKeys.TEAMS)) {
+      teams.add(team(id));
+    }
+    teams.sort(java.util.Comparator.comparing(Team::name).thenComparing(Team::id));
+    return teams;
+  }
+
   public boolean isMember(String teamId, String username) {
     return sets.sismember(GatewayKeys.teamMembers(teamId), username);
   }
@@ -153,6 +282,13 @@ public class AccountStore {
     }
     teams.sort(java.util.Comparator.comparing(Team::name));
     return teams;
+  }
+
+  private static void checkRole(String role) {
+    if (role == null || !ROLES.contains(role)) {
+      throw new ProblemException(
+          400, "bad-role", "Bad Request", "role must be 'admin', 'lead' or 'member'.");
+    }
   }
 
   private static void checkPassword(String password) {

@@ -107,6 +107,16 @@ public class WorkspaceStore {
     return result;
   }
 
+  /** The workspaces of one team, by name (for admins: no membership check). */
+  public List<Workspace> listForTeam(String teamId) {
+    List<Workspace> result = new ArrayList<>();
+    for (String id : sets.smembers(GatewayKeys.teamWorkspaces(Names.id(teamId, "team")))) {
+      find(id).ifPresent(result::add);
+    }
+    result.sort(Comparator.comparing(Workspace::name).thenComparing(Workspace::id));
+    return result;
+  }
+
   /**
    * The workspace if the caller is a member of its team. A stranger gets the same 404 as for a
    * workspace that does not exist, so ids cannot be probed.
