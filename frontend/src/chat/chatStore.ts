@@ -81,6 +81,13 @@ function onFrame(frame: ServerFrame) {
   if (turn?.gap) connection?.resume(turn.turnId, turn.lastSeq);
   // A turn this tab did not start (another tab, a teammate): show it with its prompt from history.
   if (!known && turn && frame.type !== "accepted") void adoptTurn(turn.turnId);
+  // The first accepted prompt made the conversation and titled it (the server did): list it.
+  if (frame.type === "accepted" && !listed(frame.conversationId))
+    void loadConversations().catch(() => {});
+}
+
+function listed(conversationId: string): boolean {
+  return chatStore.get().conversations.some((c) => c.id === conversationId && c.title);
 }
 
 async function adoptTurn(turnId: string) {
@@ -263,8 +270,19 @@ export function newConversation() {
   connection?.join(id);
 }
 
+/** Renames a conversation; the list shows the new title at once and the server's after. */
 export async function renameConversation(id: string, title: string) {
-  await apiJson(`/api/conversations/${id}`, { method: "PATCH", body: JSON.stringify({ title }) });
+  const before = chatStore.get().conversations;
+  set((s) => ({
+    ...s,
+    conversations: s.conversations.map((c) => (c.id === id ? { ...c, title } : c)),
+  }));
+  try {
+    await apiJson(`/api/conversations/${id}`, { method: "PATCH", body: JSON.stringify({ title }) });
+  } catch (e) {
+    set((s) => ({ ...s, conversations: before }));
+    throw e;
+  }
   await loadConversations();
 }
 
