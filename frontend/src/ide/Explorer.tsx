@@ -169,7 +169,12 @@ export function Explorer() {
     focusTree();
     if (!was || !name) return;
     if (was.kind === "create") void run(createEntry(was.parent, name, was.type));
-    else if (name !== was.path.split("/").at(-1)) void run(renameEntry(was.path, name));
+    else if (name !== was.path.split("/").at(-1)) {
+      const to = parentOf(was.path) ? `${parentOf(was.path)}/${name}` : name;
+      void run(
+        renameEntry(was.path, name).then(() => ideStore.set((s) => ({ ...s, selected: to }))),
+      );
+    }
   }
 
   function remove(path: string) {

@@ -166,6 +166,21 @@ public interface GatewayConfig {
     /** The most entries one tree page holds. */
     @WithDefault("1000")
     int treeMaxPage();
+
+    /**
+     * The most entries (files and folders) one .zip import unpacks; the rest of a larger archive is
+     * refused. Each file also meets the limit of a single write
+     * (quarkus.http.limits.max-body-size), and the archive itself that of a request body.
+     */
+    @WithDefault("10000")
+    int importMaxEntries();
+
+    /**
+     * The most bytes one .zip import unpacks, all entries together (refused ones counted as they
+     * are read), so a small archive that inflates to gigabytes stops early.
+     */
+    @WithDefault("1G")
+    io.quarkus.runtime.configuration.MemorySize importMaxBytes();
   }
 
   /**

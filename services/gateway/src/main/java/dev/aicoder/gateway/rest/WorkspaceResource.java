@@ -1,9 +1,11 @@
 package dev.aicoder.gateway.rest;
 
+import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.Workspace;
 import dev.aicoder.gateway.config.GatewayConfig;
 import dev.aicoder.gateway.security.Caller;
 import dev.aicoder.gateway.service.FileSearch;
+import dev.aicoder.gateway.service.WorkspaceArchives;
 import dev.aicoder.gateway.service.WorkspaceFiles;
 import dev.aicoder.gateway.service.WorkspaceFiles.FileVersion;
 import dev.aicoder.gateway.service.WorkspaceFiles.TreePage;
@@ -27,6 +29,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -47,6 +53,7 @@ public class WorkspaceResource {
   private final WorkspaceStore workspaces;
   private final WorkspaceFiles files;
   private final FileSearch search;
+  private final WorkspaceArchives archives;
   private final Caller caller;
   private final GatewayConfig config;
 
@@ -54,11 +61,13 @@ public class WorkspaceResource {
       WorkspaceStore workspaces,
       WorkspaceFiles files,
       FileSearch search,
+      WorkspaceArchives archives,
       Caller caller,
       GatewayConfig config) {
     this.workspaces = workspaces;
     this.files = files;
     this.search = search;
+    this.archives = archives;
     this.caller = caller;
     this.config = config;
   }
@@ -182,6 +191,93 @@ public class WorkspaceResource {
     java.nio.file.Path folder = resolve(root, path);
     StreamingOutput body = out -> search.search(root, folder, query, limit, out);
     return Response.ok(body, "application/x-ndjson").build();
+  }
+
+  @POST
+  @Path("{id}/import")
+  @Consumes({"application/zip", "application/x-zip-compressed", MediaType.APPLICATION_OCTET_STREAM})
+  @Produces("application/x-ndjson")
+  @Operation(
+      summary =
+          "Unpack a .zip into a folder, streamed: NDJSON {path, ok, size, replaced} or {path, ok:"
+              + " false, error} per entry as it is written, then {done, written, refused, error?}."
+              + " Each entry meets the checks of a file write; existing files are overwritten")
+  public Response importZip(
+      @PathParam("id") String id, @QueryParam("path") String path, InputStream body) {
+    java.nio.file.Path root = root(id);
+    java.nio.file.Path folder = resolve(root, path);
+    if (java.nio.file.Files.isRegularFile(folder)) {
+      throw new BadRequestException(
+          WorkspacePaths.relative(root, folder) + " is a file, not a folder.");
+    }
+    // Refused before the stream starts, so a wrong file gets a plain 400 instead of an empty
+    // import.
+    InputStream zip = new BufferedInputStream(body == null ? InputStream.nullInputStream() : body);
+    if (!startsLikeAZip(zip)) {
+      throw WorkspaceArchives.notAZip();
+    }
+    String user = caller.user();
+    StreamingOutput out =
+        stream -> {
+          WorkspaceArchives.ImportSummary summary = archives.importZip(root, folder, zip, stream);
+          Log.infof(
+              "%s imported a zip into %s/%s: %d written, %d refused%s",
+              user,
+              id,
+              WorkspacePaths.relative(root, folder),
+              summary.written(),
+              summary.refused(),
+              summary.stopped() ? ", stopped early" : "");
+        };
+    return Response.ok(out, "application/x-ndjson").build();
+  }
+
+  @GET
+  @Path("{id}/archive")
+  @Produces("application/zip")
+  @Operation(summary = "A folder (or the whole workspace) as a .zip, streamed as it is read")
+  public Response archive(@PathParam("id") String id, @QueryParam("path") String path) {
+    Workspace workspace = workspaces.open(caller, id);
+    java.nio.file.Path root = workspaces.folder(workspace);
+    java.nio.file.Path folder = resolve(root, path);
+    if (!java.nio.file.Files.isDirectory(folder)) {
+      throw new ProblemException(
+          404,
+          "not-found",
+          "Not Found",
+          "No folder " + WorkspacePaths.relative(root, folder) + ".");
+    }
+    String name =
+        safeFileName(folder.equals(root) ? workspace.name() : folder.getFileName().toString());
+    StreamingOutput out = stream -> archives.exportZip(root, folder, stream);
+    return Response.ok(out, "application/zip")
+        .header("Content-Disposition", "attachment; filename=\"" + name + ".zip\"")
+        .header("Cache-Control", "no-store")
+        .build();
+  }
+
+  /** A zip starts with a local file header, or is empty (only an end record). */
+  private static boolean startsLikeAZip(InputStream in) {
+    try {
+      in.mark(4);
+      byte[] head = in.readNBytes(4);
+      in.reset();
+      return head.length == 4
+          && head[0] == 'P'
+          && head[1] == 'K'
+          && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A name safe in a header and on any file system: letters, digits, '.', '-', '_'. */
+  static String safeFileName(String raw) {
+    String name = raw.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[.-]+", "");
+    if (name.isEmpty()) {
+      return "workspace";
+    }
+    return name.length() > 80 ? name.substring(0, 80) : name;
   }
 
   private java.nio.file.Path root(String id) {
