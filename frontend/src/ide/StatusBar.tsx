@@ -2,6 +2,7 @@ import { useStore } from "../store";
 import { chatStore } from "../chat/chatStore";
 import { Icon } from "../ui/Icon";
 import { themeStore, cycleTheme } from "../ui/theme";
+import { editorStatus } from "./editorStatus";
 import { ideStore, isDirty } from "./ideStore";
 
 const CONNECTION: Record<string, { icon: string; text: string }> = {
@@ -11,6 +12,8 @@ const CONNECTION: Record<string, { icon: string; text: string }> = {
   closed: { icon: "error", text: "Disconnected" },
   unauthorized: { icon: "error", text: "Signed out" },
 };
+
+const THEME_LABEL = { system: "Auto", light: "Light", dark: "Dark" };
 
 /** The bar at the bottom: the assistant's connection, the workspace, the active file's state. */
 export function StatusBar({ onHelp }: { onHelp: () => void }) {
@@ -25,6 +28,12 @@ export function StatusBar({ onHelp }: { onHelp: () => void }) {
     return isDirty(tab) ? "Unsaved" : "Saved";
   });
   const theme = useStore(themeStore, (s) => s.choice);
+  const cursor = useStore(editorStatus, (s) =>
+    s.path
+      ? `Ln ${s.line}, Col ${s.column}${s.selectionLength ? ` (${s.selectionLength} selected)` : ""}`
+      : null,
+  );
+  const language = useStore(editorStatus, (s) => (s.path ? s.language : null));
   const c = CONNECTION[connection] ?? { icon: "circle-outline", text: connection };
   return (
     <footer className="status-bar" aria-label="Status bar">
@@ -47,15 +56,15 @@ export function StatusBar({ onHelp }: { onHelp: () => void }) {
         </span>
       )}
       <span className="spacer" />
-      <span data-testid="status-cursor" />
+      {cursor && <span data-testid="status-cursor">{cursor}</span>}
+      {language && <span title="Language">{language}</span>}
       <button
         type="button"
         onClick={cycleTheme}
-        aria-label={`Theme: ${theme}. Switch theme`}
+        aria-label={`${THEME_LABEL[theme]} theme: switch theme`}
         title="Theme: follow the system, light or dark"
       >
-        <Icon name="color-mode" />{" "}
-        {theme === "system" ? "Auto" : theme === "light" ? "Light" : "Dark"}
+        <Icon name="color-mode" /> {THEME_LABEL[theme]}
       </button>
       <button
         type="button"

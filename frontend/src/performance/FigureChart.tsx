@@ -6,8 +6,21 @@ import { formatValue } from "./format";
 import { usePerfStore } from "./context";
 import { applyTrends, RANGE_SECONDS, trendKey, type Range } from "./perfStore";
 import type { History, Snapshot, Trend, Unit } from "./types";
+import { useStore } from "../store";
+import { themeStore } from "../ui/theme";
 
 const COLORS = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bf8700", "#1b7c83", "#e16f24"];
+
+/** The axes' text and grid in the design system's colours of the theme in use. */
+function axisColours(): uPlot.Axis {
+  const css = getComputedStyle(document.documentElement);
+  const border = css.getPropertyValue("--border").trim() || "#d1d9e0";
+  return {
+    stroke: css.getPropertyValue("--fg-muted").trim() || "#59636e",
+    grid: { stroke: border, width: 1 },
+    ticks: { stroke: border, width: 1 },
+  };
+}
 
 /** Points of the figure in a snapshot, by series key (only live instances). */
 function livePoints(snapshot: Snapshot, figure: string): Map<string, number | null> {
@@ -43,6 +56,8 @@ export const FigureChart = memo(function FigureChart({
   const store = usePerfStore();
   const host = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // The axes take the theme's colours; a theme switch draws the chart again.
+  const theme = useStore(themeStore, (s) => s.theme);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -95,8 +110,12 @@ export const FigureChart = memo(function FigureChart({
           },
           series: [{}, ...data.keys.map(seriesOf)],
           axes: [
-            { size: 30 },
-            { size: 60, values: (_u, ticks) => ticks.map((t) => formatValue(t, unit)) },
+            { size: 30, ...axisColours() },
+            {
+              size: 60,
+              values: (_u, ticks) => ticks.map((t) => formatValue(t, unit)),
+              ...axisColours(),
+            },
           ],
         },
         [data.xs, ...data.ys],
@@ -133,7 +152,7 @@ export const FigureChart = memo(function FigureChart({
       resize?.disconnect();
       chart?.destroy();
     };
-  }, [figure, range, store, unit]);
+  }, [figure, range, store, unit, theme]);
 
   return (
     <figure className="perf-chart">

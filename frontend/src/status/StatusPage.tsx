@@ -30,7 +30,12 @@ export function StatusPage({ refreshMs = REFRESH_MS }: { refreshMs?: number }) {
 
   return (
     <main className="status">
-      <h1>AI-Coder status</h1>
+      <header className="page-head">
+        <img src="/favicon.svg" alt="" width="24" height="24" />
+        <h1>AI-Coder status</h1>
+        <span className="spacer" />
+        <a href="#">Back to the IDE</a>
+      </header>
       {error && (
         <p role="alert" className="status-error">
           Cannot reach the gateway: {error}
