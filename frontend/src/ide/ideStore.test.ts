@@ -4,11 +4,13 @@ import { attachModel, type TextModelLike } from "./buffers";
 import {
   AUTOSAVE_MS,
   closeTab,
+  decideProposal,
   DRAFT_MS,
   dropDrafts,
   edit,
   ideStore,
   openFile,
+  propose,
   resetIde,
   resolveConflict,
   saveAll,
@@ -412,5 +414,46 @@ describe("opening at a line", () => {
     ideStore.set((s) => ({ ...s, reveal: null, active: null }));
     await openFile("a.py", { line: 2 });
     expect(ideStore.get()).toMatchObject({ active: "a.py", reveal: { path: "a.py", line: 2 } });
+  });
+});
+
+describe("proposals", () => {
+  beforeEach(() => localStorage.clear());
+  afterEach(() => {
+    setSession(null);
+    vi.unstubAllGlobals();
+  });
+
+  it("accepted, become the file's text and are saved at once", async () => {
+    const server = fileServer();
+    server.files.set("a.py", { text: "old\n", version: 1 });
+    reload("ann");
+    await propose("a.py", "new\n");
+    expect(tab("a.py")?.proposal).toBe("new\n");
+    expect(textOf("a.py")).toBe("old\n");
+    decideProposal("a.py", true);
+    await vi.waitFor(() => expect(server.files.get("a.py")?.text).toBe("new\n"));
+    expect(server.puts).toMatchObject([{ ifMatch: '"v1"', body: "new\n" }]);
+    expect(tab("a.py")).toMatchObject({ proposal: undefined, dirty: false });
+  });
+
+  it("rejected, leave the file as it was", async () => {
+    const server = fileServer();
+    server.files.set("a.py", { text: "old\n", version: 1 });
+    reload("ann");
+    await propose("a.py", "new\n");
+    decideProposal("a.py", false);
+    expect(tab("a.py")).toMatchObject({ proposal: undefined, dirty: false });
+    expect(textOf("a.py")).toBe("old\n");
+    expect(server.puts).toEqual([]);
+  });
+
+  it("for a file not there yet, create it when accepted", async () => {
+    const server = fileServer();
+    reload("ann");
+    await propose("new.py", "print(1)\n");
+    decideProposal("new.py", true);
+    await vi.waitFor(() => expect(server.files.get("new.py")?.text).toBe("print(1)\n"));
+    expect(server.puts).toMatchObject([{ ifMatch: null }]);
   });
 });

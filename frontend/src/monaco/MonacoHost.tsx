@@ -150,6 +150,8 @@ export function DiffHost({ path, plain, kind, other }: DiffProps) {
     const diff = monaco.editor.createDiffEditor(host.current!, {
       automaticLayout: true,
       renderSideBySide: true,
+      // The bar above says which side is which; a narrow pane must not switch to the inline view.
+      useInlineViewWhenSpaceIsLimited: false,
       originalEditable: false,
       readOnly: kind === "proposal",
     });
