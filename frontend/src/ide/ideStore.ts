@@ -173,6 +173,10 @@ export function flushDrafts() {
   pendingDrafts.clear();
 }
 window.addEventListener("pagehide", flushDrafts);
+// Mobile browsers may discard a hidden page without a pagehide.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") flushDrafts();
+});
 
 /** Removes every draft of one user (an explicit sign-out leaves nothing of theirs behind). */
 export function dropDrafts(user: string) {
@@ -192,6 +196,8 @@ export function tab(path: string | null): Tab | undefined {
 
 export async function openWorkspace(workspaceId: string) {
   flushDrafts(); // under the workspace they belong to
+  timers.forEach(clearTimeout); // the old workspace's files; their drafts keep what was unsaved
+  timers.clear();
   dropAllBuffers();
   set((s) => ({
     ...s,
