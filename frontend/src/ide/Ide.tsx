@@ -228,7 +228,7 @@ export function Ide({ session }: { session: Session }) {
               <Icon name="search" /> Search
             </button>
           </div>
-          {side === "files" ? <Explorer /> : <SearchPanel autoFocus />}
+          {side === "files" ? <Explorer /> : <SearchPanel key={workspaceId} autoFocus />}
         </div>
         <div
           className="resizer"

@@ -18,7 +18,10 @@ function Line({ text, query }: { text: string; query: string }) {
   );
 }
 
-/** Search in the workspace's files: results stream in, grouped by file; a result opens at its line. */
+/**
+ * Search in the workspace's files: results stream in, grouped by file; a result opens at its line.
+ * Keyed by the workspace where it is used, so another workspace starts it afresh.
+ */
 export function SearchPanel({ autoFocus }: { autoFocus?: boolean }) {
   const workspaceId = useStore(ideStore, (s) => s.workspaceId);
   const [query, setQuery] = useState("");
@@ -34,9 +37,6 @@ export function SearchPanel({ autoFocus }: { autoFocus?: boolean }) {
 
   // A search per pause in typing; a newer query cancels the one still streaming.
   useEffect(() => {
-    setMatches([]);
-    setSummary(null);
-    setError(null);
     if (!workspaceId || !query.trim()) return;
     const abort = new AbortController();
     const found: SearchMatch[] = [];
@@ -86,7 +86,12 @@ export function SearchPanel({ autoFocus }: { autoFocus?: boolean }) {
           aria-label="Search in files"
           placeholder="Search in files"
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setMatches([]);
+            setSummary(null);
+            setError(null);
+          }}
           maxLength={200}
         />
       </div>

@@ -398,7 +398,7 @@ function Body() {
 
 /** The live performance view for admins and team leads (a lazy chunk, with uPlot in another). */
 export default function PerformancePage() {
-  const store = useMemo(createPerfStore, []);
+  const store = useMemo(() => createPerfStore(), []);
   useEffect(() => {
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, sessionSignal()]);

@@ -16,6 +16,8 @@ export function setRenderSink(next: (ms: number) => void): void {
  * its whole subtree is committed. React's Profiler would do this, but only in development builds.
  */
 export function useRenderTime(): void {
+  // Impure on purpose: the render's own start time is the measurement.
+  // eslint-disable-next-line react-hooks/purity
   const start = performance.now();
   useLayoutEffect(() => {
     const ms = performance.now() - start;
