@@ -1,70 +1,64 @@
-import { Fragment, type ReactNode } from "react";
-import { CodeView } from "./CodeView";
-import { parseMarkdown, type Block, type Inline } from "./markdown";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { CodeActions, splitBlocks, type CodeAction } from "./markdown";
+import "./markdown.css";
 
-export interface CodeAction {
-  label: string;
-  run: (code: string, lang: string) => void;
+export type { CodeAction } from "./markdown";
+
+type Renderer = typeof import("./gfm");
+let renderer: Renderer | null = null;
+let loading: Promise<Renderer> | null = null;
+
+/** Loads the Markdown renderer (a lazy chunk); Markdown shows plain text until it is in. */
+export function loadMarkdown(): Promise<Renderer> {
+  loading ??= import("./gfm").then((m) => (renderer = m));
+  return loading;
 }
 
-/** Renders model output as Markdown through React only (no innerHTML): it cannot inject HTML. */
+/**
+ * Renders model output as GitHub-flavoured Markdown through React only (no innerHTML). The text
+ * is split into top-level blocks, each memoized: while an answer streams, only its last block is
+ * parsed and rendered again.
+ */
 export function Markdown({ text, actions = [] }: { text: string; actions?: CodeAction[] }) {
-  return (
-    <div className="markdown">{parseMarkdown(text).map((b, i) => renderBlock(b, i, actions))}</div>
-  );
-}
+  const [gfm, setGfm] = useState(renderer);
+  useEffect(() => {
+    if (gfm) return;
+    let current = true;
+    void loadMarkdown().then((m) => current && setGfm(m));
+    return () => {
+      current = false;
+    };
+  }, [gfm]);
 
-function renderBlock(block: Block, key: number, actions: CodeAction[]): ReactNode {
-  switch (block.kind) {
-    case "heading": {
-      const Tag = `h${Math.min(6, block.level + 2)}` as "h3";
-      return <Tag key={key}>{renderInline(block.children)}</Tag>;
-    }
-    case "paragraph":
-      return <p key={key}>{renderInline(block.children)}</p>;
-    case "quote":
-      return <blockquote key={key}>{renderInline(block.children)}</blockquote>;
-    case "list": {
-      const items = block.items.map((item, i) => <li key={i}>{renderInline(item)}</li>);
-      return block.ordered ? <ol key={key}>{items}</ol> : <ul key={key}>{items}</ul>;
-    }
-    case "code":
-      return (
-        <div className="code-block" key={key}>
-          <div className="code-bar">
-            <span>{block.lang || "text"}</span>
-            {!block.open &&
-              actions.map((a) => (
-                <button key={a.label} type="button" onClick={() => a.run(block.text, block.lang)}>
-                  {a.label}
-                </button>
-              ))}
-          </div>
-          <pre>
-            <CodeView code={block.text} lang={block.lang} live={block.open} />
-          </pre>
-        </div>
-      );
-  }
-}
-
-function renderInline(nodes: Inline[]): ReactNode {
-  return nodes.map((node, i) => {
-    switch (node.kind) {
-      case "text":
-        return <Fragment key={i}>{node.text}</Fragment>;
-      case "code":
-        return <code key={i}>{node.text}</code>;
-      case "strong":
-        return <strong key={i}>{renderInline(node.children)}</strong>;
-      case "em":
-        return <em key={i}>{renderInline(node.children)}</em>;
-      case "link":
-        return (
-          <a key={i} href={node.href} target="_blank" rel="noopener noreferrer nofollow">
-            {renderInline(node.children)}
-          </a>
-        );
-    }
+  // The blocks keep their memo across renders even though the caller passes new actions each
+  // time: they get the labels (stable) and a runner that finds the latest action.
+  const latest = useRef(actions);
+  useLayoutEffect(() => {
+    latest.current = actions;
   });
+  const labelsKey = actions.map((a) => a.label).join("\n");
+  const run = useCallback((label: string, code: string, lang: string) => {
+    latest.current.find((a) => a.label === label)?.run(code, lang);
+  }, []);
+  const context = useMemo(
+    () => ({ labels: labelsKey ? labelsKey.split("\n") : [], run }),
+    [labelsKey, run],
+  );
+
+  if (!gfm) {
+    return (
+      <div className="markdown">
+        <p className="md-plain">{text}</p>
+      </div>
+    );
+  }
+  return (
+    <CodeActions.Provider value={context}>
+      <div className="markdown">
+        {splitBlocks(text).map((chunk, i) => (
+          <gfm.Block key={i} text={chunk.text} open={chunk.open} />
+        ))}
+      </div>
+    </CodeActions.Provider>
+  );
 }

@@ -1,136 +1,140 @@
-// A small Markdown parser for model output. It produces a tree of plain data that components
-// render as React elements, so no model text ever reaches innerHTML: script and HTML in the
-// output are shown as text, and links are kept only for http(s) URLs.
+// What the Markdown view needs besides the parser (react-markdown + remark-gfm, a lazy chunk):
+// splitting an answer into top-level blocks so that a streaming answer re-parses only its last
+// block, the URL policy, and the code actions shared with the blocks.
+import { createContext } from "react";
 
-export type Inline =
-  | { kind: "text"; text: string }
-  | { kind: "code"; text: string }
-  | { kind: "strong"; children: Inline[] }
-  | { kind: "em"; children: Inline[] }
-  | { kind: "link"; href: string; children: Inline[] };
-
-export type Block =
-  | { kind: "heading"; level: number; children: Inline[] }
-  | { kind: "paragraph"; children: Inline[] }
-  | { kind: "code"; lang: string; text: string; open: boolean }
-  | { kind: "list"; ordered: boolean; items: Inline[][] }
-  | { kind: "quote"; children: Inline[] };
-
-const FENCE = /^\s{0,3}(```|~~~)\s*([\w+#.-]*)\s*$/;
-const HEADING = /^(#{1,6})\s+(.*)$/;
-const BULLET = /^\s*[-*+]\s+(.*)$/;
-const NUMBERED = /^\s*\d+[.)]\s+(.*)$/;
-
-/** Parses Markdown into blocks; an unclosed code fence (a streaming answer) runs to the end. */
-export function parseMarkdown(source: string): Block[] {
-  const lines = source.replace(/\r\n?/g, "\n").split("\n");
-  const blocks: Block[] = [];
-  let paragraph: string[] = [];
-  const flush = () => {
-    if (paragraph.length)
-      blocks.push({ kind: "paragraph", children: parseInline(paragraph.join("\n")) });
-    paragraph = [];
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const fence = FENCE.exec(line);
-    if (fence) {
-      flush();
-      const body: string[] = [];
-      let j = i + 1;
-      while (j < lines.length && !lines[j].trim().startsWith(fence[1])) body.push(lines[j++]);
-      blocks.push({ kind: "code", lang: fence[2], text: body.join("\n"), open: j >= lines.length });
-      i = j;
-      continue;
-    }
-    const heading = HEADING.exec(line);
-    if (heading) {
-      flush();
-      blocks.push({ kind: "heading", level: heading[1].length, children: parseInline(heading[2]) });
-      continue;
-    }
-    const bullet = BULLET.exec(line);
-    const numbered = NUMBERED.exec(line);
-    if (bullet || numbered) {
-      flush();
-      const ordered = !bullet;
-      const items: Inline[][] = [];
-      let j = i;
-      while (j < lines.length) {
-        const m = ordered ? NUMBERED.exec(lines[j]) : BULLET.exec(lines[j]);
-        if (!m) break;
-        items.push(parseInline(m[1]));
-        j++;
-      }
-      blocks.push({ kind: "list", ordered, items });
-      i = j - 1;
-      continue;
-    }
-    if (line.startsWith(">")) {
-      flush();
-      blocks.push({ kind: "quote", children: parseInline(line.replace(/^>\s?/, "")) });
-      continue;
-    }
-    if (line.trim() === "") flush();
-    else paragraph.push(line);
-  }
-  flush();
-  return blocks;
+export interface CodeAction {
+  label: string;
+  run: (code: string, lang: string) => void;
 }
 
-const SAFE_URL = /^https?:\/\/[^\s]+$/i;
+/** The code actions' labels (stable while they do not change) and a runner for them. */
+export const CodeActions = createContext<{
+  labels: string[];
+  run: (label: string, code: string, lang: string) => void;
+}>({ labels: [], run: () => {} });
 
-/** Parses inline code, bold, italics and links; everything else is text. */
-export function parseInline(text: string): Inline[] {
-  const out: Inline[] = [];
-  let buffer = "";
-  const push = (node: Inline) => {
-    if (buffer) out.push({ kind: "text", text: buffer });
-    buffer = "";
-    out.push(node);
-  };
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "`") {
-      const end = text.indexOf("`", i + 1);
-      if (end > i) {
-        push({ kind: "code", text: text.slice(i + 1, end) });
-        i = end + 1;
-        continue;
+/** A top-level piece of an answer; `open` when it ends inside a code fence (still streaming). */
+export interface Chunk {
+  text: string;
+  open: boolean;
+}
+
+const FENCE = /^( *)(`{3,}|~{3,})(.*)$/;
+const LIST_ITEM = /^ {0,3}([-*+]|\d{1,9}[.)])(\s|$)/;
+// Short paragraphs stay together: each piece costs a parser run.
+const MIN_CHUNK = 256;
+// A reference definition or footnote may be used by any block: such an answer is not split.
+const DEFINITION = /^ {0,3}\[[^\]\n]+\]:/m;
+
+/**
+ * Splits Markdown at top-level block boundaries, in one pass: before a line at column 0 that
+ * follows a blank line (an indented one continues a list item) once the piece has MIN_CHUNK
+ * characters, and before and after a fence at column 0; never inside a fence, nor between items
+ * of one list. Each piece parses the same on its own as within the whole.
+ */
+export function splitBlocks(source: string): Chunk[] {
+  const whole = DEFINITION.test(source);
+  const chunks: Chunk[] = [];
+  let start = 0;
+  let fence: { char: string; length: number; top: boolean } | null = null;
+  let blank = false;
+  let afterFence = false;
+  let hasList = false;
+  let pos = 0;
+  while (pos <= source.length) {
+    let end = source.indexOf("\n", pos);
+    if (end < 0) end = source.length;
+    const line = source.slice(pos, end);
+    if (fence) {
+      const close = FENCE.exec(line);
+      if (
+        close &&
+        close[2][0] === fence.char &&
+        close[2].length >= fence.length &&
+        !close[3].trim()
+      ) {
+        afterFence = fence.top;
+        fence = null;
       }
-    }
-    if (text.startsWith("**", i)) {
-      const end = text.indexOf("**", i + 2);
-      if (end > i + 2) {
-        push({ kind: "strong", children: parseInline(text.slice(i + 2, end)) });
-        i = end + 2;
-        continue;
+    } else if (!line.trim()) {
+      blank = true;
+    } else {
+      const opening = FENCE.exec(line);
+      const isFence = !!opening && (opening[2][0] === "~" || !opening[3].includes("`"));
+      const isItem = LIST_ITEM.test(line);
+      const column0 = !/^[ \t]/.test(line);
+      const cut =
+        !whole &&
+        pos > start &&
+        column0 &&
+        ((isFence && opening[1] === "") ||
+          afterFence ||
+          (blank && !(isItem && hasList) && pos - start >= MIN_CHUNK));
+      if (cut) {
+        chunks.push({ text: source.slice(start, pos), open: false });
+        start = pos;
+        hasList = false;
       }
+      if (isItem) hasList = true;
+      if (isFence)
+        fence = { char: opening[2][0], length: opening[2].length, top: opening[1] === "" };
+      blank = false;
+      afterFence = false;
     }
-    if ((c === "*" || c === "_") && text[i + 1] !== c && text[i + 1] !== " ") {
-      const end = text.indexOf(c, i + 1);
-      if (end > i + 1) {
-        push({ kind: "em", children: parseInline(text.slice(i + 1, end)) });
-        i = end + 1;
-        continue;
-      }
-    }
-    if (c === "[") {
-      const close = text.indexOf("](", i);
-      const end = close > 0 ? text.indexOf(")", close) : -1;
-      if (close > i && end > close) {
-        const href = text.slice(close + 2, end).trim();
-        const label = parseInline(text.slice(i + 1, close));
-        if (SAFE_URL.test(href)) push({ kind: "link", href, children: label });
-        else label.forEach((node) => push(node)); // unsafe scheme: keep only the label
-        i = end + 1;
-        continue;
-      }
-    }
-    buffer += c;
-    i++;
+    pos = end + 1;
   }
-  if (buffer) out.push({ kind: "text", text: buffer });
-  return out;
+  chunks.push({ text: source.slice(start), open: fence !== null });
+  return chunks;
+}
+
+/**
+ * A piece that is one fenced code block at column 0 (open: still streaming): its language and
+ * code, rendered without the parser. Null for any other piece.
+ */
+export function fenceBlock(chunk: Chunk): { lang: string; code: string; open: boolean } | null {
+  const text = chunk.text;
+  const newline = text.indexOf("\n");
+  const m = FENCE.exec(newline < 0 ? text : text.slice(0, newline));
+  if (!m || m[1] !== "" || (m[2][0] === "`" && m[3].includes("`"))) return null;
+  const lang = m[3].trim().split(/\s/)[0];
+  if (newline < 0) return chunk.open ? { lang, code: "", open: true } : null;
+  const body = text.slice(newline + 1);
+  const closing = new RegExp(`^ {0,3}${m[2][0]}{${m[2].length},}[ \t]*$`, "m").exec(body);
+  if (!closing) return chunk.open ? { lang, code: body, open: true } : null;
+  // Closed: only blank lines may follow (an unsplit answer may hold more after it).
+  if (body.slice(closing.index + closing[0].length).trim()) return null;
+  return { lang, code: body.slice(0, Math.max(0, closing.index - 1)), open: false };
+}
+
+/**
+ * Links and image addresses: http(s), mailto and relative ones only; anything else (javascript:,
+ * data:, vbscript:, ...) becomes "" and is rendered as plain text.
+ */
+export function safeUrl(url: string): string {
+  const value = url.trim();
+  const colon = value.indexOf(":");
+  const slash = value.search(/[/?#]/);
+  if (colon < 0 || (slash >= 0 && slash < colon)) return value; // relative
+  return /^(https?|mailto)$/i.test(value.slice(0, colon)) ? value : "";
+}
+
+// micromark resolves emphasis, strikethrough and link brackets with work that grows with the
+// square of their number in one block (20 KB of "*a" takes seconds). A block with more than this
+// many is shown as plain text: no answer worth formatting has that many in one paragraph.
+const DELIMITERS = /[*_~[\]]/g;
+const MAX_DELIMITERS = 1500;
+// Likewise for a very long block (its parse is linear but re-done on every token while it
+// streams), and for containers nested deeper than anyone writes (their parse recurses).
+const MAX_BLOCK = 50_000;
+const DEEP = /^(?: {0,3}(?:>|[-*+]|\d{1,9}[.)]) ?){16}/m;
+
+/** Whether a piece is too costly to parse: shown as plain text instead. */
+export function tooCostly(text: string): boolean {
+  if (text.length > MAX_BLOCK || DEEP.test(text)) return true;
+  if (text.length < MAX_DELIMITERS) return false;
+  DELIMITERS.lastIndex = 0;
+  let n = 0;
+  while (DELIMITERS.exec(text)) if (++n > MAX_DELIMITERS) return true;
+  return false;
 }
