@@ -98,7 +98,7 @@ describe("the tabs", () => {
   it("close at once when the file is saved", async () => {
     const user = userEvent.setup();
     show([opened("a.py", "a"), opened("b.py", "b")], "a.py");
-    await user.click(screen.getByRole("button", { name: "Close a.py" }));
+    await user.click(screen.getByTitle("Close a.py"));
     expect(ideStore.get().tabs.map((t) => t.path)).toEqual(["b.py"]);
     expect(ideStore.get().active).toBe("b.py");
     expect(screen.queryByRole("dialog")).toBeNull();
@@ -110,17 +110,19 @@ describe("closing a tab with unsaved changes", () => {
     const user = userEvent.setup();
     const server = writes();
     show([opened("a.py", "mine", { dirty: true, savedVersion: 0 })], "a.py");
-    await user.click(screen.getByRole("button", { name: "Close a.py" }));
+    await user.click(screen.getByTitle("Close a.py"));
     const dialog = screen.getByRole("dialog", { name: "a.py has unsaved changes" });
     expect(document.activeElement).toBe(within(dialog).getByRole("button", { name: "Save" }));
     return { user, server, dialog };
   }
 
-  it("Cancel (or Escape) keeps the tab and its text", async () => {
+  it("Cancel (or Escape) keeps the tab and its text; Delete on a tab asks too", async () => {
     const { user, dialog } = await ask();
     await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
     expect(screen.queryByRole("dialog")).toBeNull();
-    await user.click(screen.getByRole("button", { name: "Close a.py" }));
+    screen.getByRole("tab", { name: /a\.py/ }).focus();
+    await user.keyboard("{Delete}"); // the keyboard's way to close a tab
+    expect(screen.getByRole("dialog")).toBeTruthy();
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(ideStore.get().tabs).toHaveLength(1);

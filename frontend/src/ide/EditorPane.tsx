@@ -73,9 +73,15 @@ export function EditorPane() {
               role="tab"
               className="tab-name"
               aria-selected={t.path === active}
-              title={t.path}
+              aria-keyshortcuts="Delete"
+              title={`${t.path} (Delete closes)`}
               onClick={() => ideStore.set((s) => ({ ...s, active: t.path }))}
-              onKeyDown={(e) => moveAmongTabs(e, i)}
+              onKeyDown={(e) => {
+                if (e.key === "Delete") {
+                  e.preventDefault();
+                  askClose(t.path);
+                } else moveAmongTabs(e, i);
+              }}
             >
               {nameOf(t.path)}
               {t.conflict ? (
@@ -83,14 +89,18 @@ export function EditorPane() {
               ) : t.dirty ? (
                 <Icon name="circle-filled" className="tab-mark" label="unsaved" />
               ) : null}
-            </button>
-            <button
-              type="button"
-              className="icon-btn tab-close"
-              aria-label={`Close ${t.path}`}
-              onClick={() => askClose(t.path)}
-            >
-              <Icon name="close" />
+              {/* For the mouse; a tab holds no other control (ARIA), the keyboard closes with Delete. */}
+              <span
+                className="tab-close"
+                title={`Close ${t.path}`}
+                aria-hidden="true"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  askClose(t.path);
+                }}
+              >
+                <Icon name="close" />
+              </span>
             </button>
           </div>
         ))}
