@@ -89,6 +89,41 @@ class SingleSignOnTest {
     as(Api.adminToken()).get("/api/me").then().statusCode(200).body("role", equalTo("admin"));
   }
 
+  /** Issue 18: admins manage single sign-on users in the app, except for their password. */
+  @Test
+  void anAdminManagesSingleSignOnUsersButNotTheirPassword() throws Exception {
+    String name = "sso-" + UUID.randomUUID().toString().substring(0, 8);
+    String token = signIn(name, "").get("sso");
+    String admin = Api.adminToken();
+    var users = as(admin).get("/api/admin/users").jsonPath();
+    assertThat(users.getBoolean("find { it.username == '" + name + "' }.singleSignOn")).isTrue();
+    as(admin)
+        .contentType(io.restassured.http.ContentType.JSON)
+        .body(Map.of("password", "a-new-password"))
+        .put("/api/admin/users/" + name + "/password")
+        .then()
+        .statusCode(409)
+        .body("type", equalTo("/problems/single-sign-on-user"));
+
+    // A role given in the app stays: the provider only decides who is an admin.
+    as(admin)
+        .contentType(io.restassured.http.ContentType.JSON)
+        .body(Map.of("role", "lead"))
+        .patch("/api/admin/users/" + name)
+        .then()
+        .statusCode(200);
+    as(token).get("/api/me").then().statusCode(401);
+    assertThat(signIn(name, "")).containsEntry("role", "lead");
+
+    as(admin)
+        .contentType(io.restassured.http.ContentType.JSON)
+        .body(Map.of("disabled", true))
+        .patch("/api/admin/users/" + name)
+        .then()
+        .statusCode(200);
+    assertThat(refusal(name)).contains("is disabled");
+  }
+
   /** The reason the sign-in page is sent back with (#sso-error=...). */
   private String refusal(String user) throws Exception {
     HttpResponse<String> last = flow(user, "");
