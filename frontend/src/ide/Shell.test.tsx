@@ -128,7 +128,20 @@ describe("search panel", () => {
 });
 
 describe("status bar and help", () => {
+  it("shows the assistant's model", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => json({ username: "ada", model: "qwen2.5-coder" })),
+    );
+    render(<StatusBar onHelp={() => {}} />);
+    expect((await screen.findByTestId("status-model")).textContent).toContain("qwen2.5-coder");
+  });
+
   it("switches the theme: system, light, dark, and the page follows", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => json({})),
+    );
     setTheme("system");
     render(<StatusBar onHelp={() => {}} />);
     await userEvent.click(screen.getByRole("button", { name: /switch theme/ }));

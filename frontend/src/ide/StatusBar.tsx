@@ -1,3 +1,5 @@
+import { useEffect, useState } from "react";
+import { apiJson } from "../api/client";
 import { useStore } from "../store";
 import { chatStore } from "../chat/chatStore";
 import { Icon } from "../ui/Icon";
@@ -28,6 +30,13 @@ export function StatusBar({ onHelp }: { onHelp: () => void }) {
     return isDirty(tab) ? "Unsaved" : "Saved";
   });
   const theme = useStore(themeStore, (s) => s.choice);
+  const [model, setModel] = useState<string | null>(null);
+  useEffect(() => {
+    apiJson<{ model?: string }>("/api/me").then(
+      (me) => setModel(me.model ?? null),
+      () => {}, // the bar shows no model; the rest of the app reports a failing server
+    );
+  }, []);
   const cursor = useStore(editorStatus, (s) =>
     s.path
       ? `Ln ${s.line}, Col ${s.column}${s.selectionLength ? ` (${s.selectionLength} selected)` : ""}`
@@ -44,6 +53,11 @@ export function StatusBar({ onHelp }: { onHelp: () => void }) {
       >
         <Icon name={c.icon} /> {c.text}
       </span>
+      {model && (
+        <span data-testid="status-model" title="The assistant's model">
+          <Icon name="sparkle" /> {model}
+        </span>
+      )}
       {workspace && (
         <span title="Workspace">
           <Icon name="root-folder" /> {workspace.name}

@@ -21,6 +21,13 @@ public interface GatewayConfig {
    */
   Map<String, String> securityHeaders();
 
+  /**
+   * The model the assistant answers with, shown in the IDE's status bar: ai-streaming's setting
+   * (AI_CODER_LLM_MODEL), which the chart gives every service.
+   */
+  @WithDefault("gpt-4o-mini")
+  String model();
+
   /** Base URL of the chat-websocket service. */
   @WithDefault("http://localhost:8081")
   String chatWebsocketUrl();

@@ -62,9 +62,10 @@ public class AuthResource {
   @RegisterForReflection
   public record Session(String token, long expiresAt, String username, String role) {}
 
-  /** The caller, their role and teams. */
+  /** The caller, their role and teams, and the model the assistant answers with. */
   @RegisterForReflection
-  public record Me(String username, String role, List<Team> teams, long tokenExpiresAt) {}
+  public record Me(
+      String username, String role, List<Team> teams, long tokenExpiresAt, String model) {}
 
   private final AccountStore accounts;
   private final AdminBootstrap bootstrap;
@@ -263,6 +264,7 @@ public class AuthResource {
         account.username(),
         account.role(),
         accounts.teamsOf(account.username()),
-        claims.expiresAtMs());
+        claims.expiresAtMs(),
+        config.model());
   }
 }

@@ -37,7 +37,12 @@ class AuthResourceTest {
         .body("expiresAt", notNullValue())
         .body("role", equalTo("admin"));
 
-    as(Api.adminToken()).get("/api/me").then().statusCode(200).body("username", equalTo("admin"));
+    as(Api.adminToken())
+        .get("/api/me")
+        .then()
+        .statusCode(200)
+        .body("username", equalTo("admin"))
+        .body("model", equalTo("gpt-4o-mini")); // the status bar shows it
   }
 
   @Test
