@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { apiJson, ApiError, type Workspace } from "../api/client";
 import { setSession, type Session } from "../auth/session";
 import { ChatPanel } from "../chat/ChatPanel";
@@ -15,6 +15,9 @@ import { NewWorkspace } from "./NewWorkspace";
 import { QuickOpen } from "./QuickOpen";
 import { SearchPanel } from "./SearchPanel";
 import { StatusBar } from "./StatusBar";
+
+// An admin's first run only: a lazy chunk the others never load.
+const FirstRun = lazy(() => import("../admin/FirstRun"));
 
 interface Layout {
   explorer: number;
@@ -45,6 +48,7 @@ export function Ide({ session }: { session: Session }) {
   const [side, setSide] = useState<"files" | "search">("files");
   const [dialog, setDialog] = useState<"quick-open" | "help" | "new-workspace" | null>(null);
   const admin = session.role === "admin";
+  const [loaded, setLoaded] = useState(false);
 
   useEffect(() => {
     localStorage.setItem(`aicoder.layout.${session.username}`, JSON.stringify(layout));
@@ -90,6 +94,7 @@ export function Ide({ session }: { session: Session }) {
     try {
       const list = await apiJson<Workspace[]>("/api/workspaces");
       ideStore.set((s) => ({ ...s, workspaces: list }));
+      setLoaded(true);
       if (list.length && !ideStore.get().workspaceId) await openWorkspace(list[0].id);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -242,7 +247,13 @@ export function Ide({ session }: { session: Session }) {
           onPointerDown={(e) => startDrag("explorer", e.clientX)}
           onKeyDown={(e) => resizeByKey("explorer", e)}
         />
-        <EditorPane />
+        {admin && loaded && workspaces.length === 0 ? (
+          <Suspense fallback={<div className="loading">Loading…</div>}>
+            <FirstRun onDone={(w) => void refreshWorkspaces().then(() => openWorkspace(w.id))} />
+          </Suspense>
+        ) : (
+          <EditorPane />
+        )}
         <div
           className="resizer"
           role="separator"
