@@ -14,8 +14,9 @@ frontend/node_modules/.package-lock.json: frontend/package.json frontend/package
 frontend: frontend/node_modules/.package-lock.json ## Build the web app into frontend/dist
 	$(NPM) run build
 
-frontend-test: frontend/node_modules/.package-lock.json ## Check formatting and run the web app's unit tests
+frontend-test: frontend/node_modules/.package-lock.json ## Check formatting and lint (React hooks rules), run the web app's unit tests
 	$(NPM) run format:check
+	$(NPM) run lint
 	$(NPM) test
 
 build: frontend ## Build the web app and every service (no tests)
