@@ -10,15 +10,15 @@ import { edit, ideStore, resetIde, type Tab } from "./ideStore";
 // Monaco does not run in jsdom. The editor stands in as a marker; the diff view's file side is a
 // plain text area over the file's buffer, as the real one is the file's model.
 vi.mock("../monaco/MonacoHost", () => ({
-  default: (props: { path: string; reveal?: number }) =>
-    createElement("div", { "data-testid": "editor", "data-reveal": props.reveal }, props.path),
-  DiffHost: (props: { path: string; kind: string; other: string }) =>
-    createElement("textarea", {
-      "aria-label": props.kind === "conflict" ? "Yours" : "Proposed",
-      defaultValue: props.kind === "conflict" ? textOf(props.path) : props.other,
-      onInput: (e: { currentTarget: HTMLTextAreaElement }) =>
-        edit(props.path, e.currentTarget.value),
-    }),
+  Host: (props: { view: string; path: string; reveal?: number; kind?: string; other?: string }) =>
+    props.view === "editor"
+      ? createElement("div", { "data-testid": "editor", "data-reveal": props.reveal }, props.path)
+      : createElement("textarea", {
+          "aria-label": props.kind === "conflict" ? "Yours" : "Proposed",
+          defaultValue: props.kind === "conflict" ? textOf(props.path) : props.other,
+          onInput: (e: { currentTarget: HTMLTextAreaElement }) =>
+            edit(props.path, e.currentTarget.value),
+        }),
 }));
 
 /** The gateway's file writes: records each body, answers with the next version. */

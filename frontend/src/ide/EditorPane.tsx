@@ -14,8 +14,7 @@ import {
   type Tab,
 } from "./ideStore";
 
-const MonacoHost = lazy(() => import("../monaco/MonacoHost"));
-const DiffHost = lazy(() => import("../monaco/MonacoHost").then((m) => ({ default: m.DiffHost })));
+const Host = lazy(() => import("../monaco/MonacoHost").then((m) => ({ default: m.Host })));
 
 const nameOf = (path: string) => path.split("/").at(-1) ?? path;
 
@@ -130,7 +129,8 @@ export function EditorPane() {
                 Keep mine
               </button>
             </div>
-            <DiffHost
+            <Host
+              view="diff"
               key={current.path}
               path={current.path}
               plain={current.mode !== "normal"}
@@ -153,7 +153,8 @@ export function EditorPane() {
                 Reject
               </button>
             </div>
-            <DiffHost
+            <Host
+              view="diff"
               key={current.path}
               path={current.path}
               plain={current.mode !== "normal"}
@@ -162,7 +163,8 @@ export function EditorPane() {
             />
           </div>
         ) : (
-          <MonacoHost
+          <Host
+            view="editor"
             path={current.path}
             plain={current.mode !== "normal"}
             readOnly={current.mode === "readonly"}

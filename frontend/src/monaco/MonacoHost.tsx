@@ -172,3 +172,13 @@ export function DiffHost({ path, plain, kind, other }: DiffProps) {
   }, [other, path, plain, kind]);
   return <div className="monaco diff" ref={host} data-testid="diff" />;
 }
+
+/**
+ * The chunk's one entry: the editor or a diff view. One lazy component for both, so leaving the
+ * conflict or proposal view does not suspend again on a second lazy wrapper ("Loading editor…").
+ */
+export type HostProps = ({ view: "editor" } & EditorProps) | ({ view: "diff" } & DiffProps);
+
+export function Host(props: HostProps) {
+  return props.view === "editor" ? <MonacoHost {...props} /> : <DiffHost {...props} />;
+}
