@@ -250,4 +250,37 @@ describe("Explorer", { timeout: 30_000 }, () => {
       expect(writes(calls).sort()).toEqual(["POST folder src/proj/docs", "PUT file src/proj/a.py"]),
     );
   });
+
+  it("downloads the selected folder, or the workspace when a file is selected", async () => {
+    const calls = gateway((c) =>
+      c.url.pathname.endsWith("/archive")
+        ? new Response(new Uint8Array([80, 75, 5, 6]), {
+            headers: { "Content-Disposition": 'attachment; filename="src.zip"' },
+          })
+        : undefined,
+    );
+    const saved: string[] = [];
+    // jsdom has no object URLs; a subclass adds them without touching the real URL.
+    class BlobUrls extends URL {
+      static createObjectURL = () => "blob:x";
+      static revokeObjectURL = () => {};
+    }
+    vi.stubGlobal("URL", BlobUrls);
+    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      saved.push(this.download);
+    });
+    const user = userEvent.setup();
+    render(<Explorer />);
+    await user.click(row("src"));
+    await user.click(screen.getByRole("button", { name: "Download src as .zip" }));
+    await waitFor(() => expect(saved).toEqual(["src.zip"]));
+    const archive = calls.find((c) => c.url.pathname.endsWith("/archive"))!;
+    expect(archive.url.searchParams.get("path")).toBe("src");
+    click.mockRestore();
+
+    await user.click(row("README.md"));
+    expect(screen.getByRole("button", { name: "Download the workspace as .zip" })).toBeTruthy();
+  });
 });

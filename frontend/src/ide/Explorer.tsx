@@ -204,7 +204,12 @@ export function Explorer() {
         onProgress: (progress) => setTransfer((t) => (t ? { ...t, progress } : t)),
       });
     } catch (e) {
-      result = { written: 0, refused: [], error: e instanceof Error ? e.message : String(e) };
+      const error = abort.signal.aborted
+        ? "Cancelled."
+        : e instanceof Error
+          ? e.message
+          : String(e);
+      result = { written: 0, refused: [], error };
     }
     setTransfer(null);
     const where = folder || "the workspace";

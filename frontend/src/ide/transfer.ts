@@ -1,4 +1,5 @@
 import { api, ApiError } from "../api/client";
+import { sessionSignal } from "../auth/session";
 
 /** Getting code in and out of a workspace: uploads, .zip import and download. Plain TS, no DOM state. */
 
@@ -33,6 +34,13 @@ export interface TransferOptions {
   signal?: AbortSignal;
 }
 
+/** The caller's signal and the session's: a sign-out stops a transfer as it stops every request. */
+function withSession(signal?: AbortSignal): AbortSignal {
+  return signal && "any" in AbortSignal
+    ? AbortSignal.any([sessionSignal(), signal])
+    : (signal ?? sessionSignal());
+}
+
 const ws = (id: string) => `/api/workspaces/${encodeURIComponent(id)}`;
 const join = (folder: string, path: string) => (folder ? `${folder}/${path}` : path);
 
@@ -55,7 +63,7 @@ export async function uploadFiles(
   items: UploadItem[],
   {
     onProgress,
-    signal,
+    signal: own,
     concurrency = 4,
     folders = [],
   }: TransferOptions & {
@@ -63,6 +71,7 @@ export async function uploadFiles(
     folders?: string[];
   } = {},
 ): Promise<TransferResult> {
+  const signal = withSession(own);
   const refused: Refusal[] = [];
   let written = 0;
   let bytes = 0;
@@ -86,7 +95,7 @@ export async function uploadFiles(
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
-      if (signal?.aborted) return;
+      if (signal.aborted) return;
       const item = items[next++];
       try {
         await api(`${ws(workspaceId)}/file?path=${encodeURIComponent(join(folder, item.path))}`, {
@@ -98,7 +107,7 @@ export async function uploadFiles(
         written++;
         bytes += item.file.size;
       } catch (e) {
-        if (signal?.aborted) return;
+        if (signal.aborted) return;
         refused.push({ path: item.path, error: reason(e) });
       }
       done++;
@@ -106,7 +115,7 @@ export async function uploadFiles(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  return { written, refused, error: signal?.aborted ? "Cancelled." : undefined };
+  return { written, refused, error: signal.aborted ? "Cancelled." : undefined };
 }
 
 /** Calls `onLine` with each parsed line of an NDJSON body as it arrives. */
@@ -138,8 +147,9 @@ export async function importZip(
   workspaceId: string,
   folder: string,
   zip: Blob,
-  { onProgress, signal }: TransferOptions = {},
+  { onProgress, signal: own }: TransferOptions = {},
 ): Promise<TransferResult> {
+  const signal = withSession(own);
   const result: TransferResult = { written: 0, refused: [] };
   let done = 0;
   let bytes = 0;
@@ -186,8 +196,9 @@ export function attachmentName(header: string | null, fallback: string): string 
 export async function downloadZip(
   workspaceId: string,
   folder: string,
-  { onProgress, signal }: TransferOptions = {},
+  { onProgress, signal: own }: TransferOptions = {},
 ): Promise<{ blob: Blob; name: string }> {
+  const signal = withSession(own);
   const response = await api(`${ws(workspaceId)}/archive?path=${encodeURIComponent(folder)}`, {
     signal,
   });
