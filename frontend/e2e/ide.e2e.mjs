@@ -16,7 +16,7 @@ import {
   until,
 } from "./stack.mjs";
 import { adminSteps } from "./steps/admin.mjs";
-import { chatSteps } from "./steps/chat.mjs";
+import { chatSteps, conversationCount, openConversation } from "./steps/chat.mjs";
 import { filesSteps } from "./steps/files.mjs";
 import { lookSteps } from "./steps/look.mjs";
 
@@ -168,7 +168,7 @@ async function main() {
     });
 
     await step("ask the assistant and watch the answer stream", async () => {
-      await page.getByRole("button", { name: "New", exact: true }).click();
+      await page.getByRole("button", { name: "New conversation" }).click();
       await ask("Explain hello.py #tokens=80 #gap=40");
       await page.waitForFunction(() => {
         const a = [...document.querySelectorAll('[data-testid="answer"]')].at(-1);
@@ -210,7 +210,7 @@ async function main() {
       const second = await tab.newPage();
       await second.addInitScript((s) => sessionStorage.setItem("aicoder.session", s), session);
       await second.goto(base);
-      await second.getByLabel("Conversation").selectOption(conversation);
+      await openConversation(second, conversation);
       await second.getByText("Keep going #tokens=120").waitFor();
       await ask("Both tabs see this #tokens=30 #gap=30");
       await second.getByText("Both tabs see this").waitFor({ timeout: 20_000 });
@@ -248,10 +248,7 @@ async function main() {
       await mate.getByLabel("Password").fill("mate-password");
       await mate.getByRole("button", { name: "Sign in" }).click();
       const conversation = await page.evaluate(() => window.aicoderDebug.conversationId());
-      await mate
-        .locator(`select[aria-label="Conversation"] option[value="${conversation}"]`)
-        .waitFor({ state: "attached" });
-      await mate.getByLabel("Conversation").selectOption(conversation);
+      await openConversation(mate, conversation);
       await mate.getByText("Both tabs see this").first().waitFor();
       if (!(await mate.getByLabel("Message").isDisabled()))
         throw new Error("a teammate could type into someone else's conversation");
@@ -332,7 +329,7 @@ async function main() {
         tabs: await page.getByRole("tab").count(),
         answers: await page.getByTestId("answer").count(),
         conversation: await page.evaluate(() => window.aicoderDebug.conversationId()),
-        conversations: await page.locator('select[aria-label="Conversation"] option').count(),
+        conversations: await conversationCount(page),
         workspace: await page.getByLabel("Workspace").inputValue(),
         text: ["hello.py", "Both tabs see this", "For the team"].filter((t) => text.includes(t)),
       };

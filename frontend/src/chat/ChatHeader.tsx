@@ -7,6 +7,7 @@ import { ChatDialog } from "./ChatDialog";
 import {
   chatStore,
   deleteConversation,
+  loadConversations,
   newConversation,
   openConversation,
   renameConversation,
@@ -86,6 +87,7 @@ export function ChatHeader({ onProblem }: { onProblem: (message: string) => void
           me={me}
           onOpen={(id) => void openConversation(id)}
           onNew={newConversation}
+          onShow={() => void loadConversations().catch(() => {})}
         />
       )}
       <div className="chat-bar-actions">
@@ -103,7 +105,7 @@ export function ChatHeader({ onProblem }: { onProblem: (message: string) => void
             <button
               type="button"
               className="icon-btn"
-              aria-label="Rename"
+              aria-label="Rename conversation"
               title="Rename"
               onClick={() => setRenaming(true)}
             >
@@ -112,7 +114,7 @@ export function ChatHeader({ onProblem }: { onProblem: (message: string) => void
             <button
               type="button"
               className="icon-btn"
-              aria-label={mine.team ? "Unshare" : "Share"}
+              aria-label={mine.team ? "Unshare conversation" : "Share conversation"}
               title={mine.team ? "Shared with your team: stop sharing" : "Share with a team"}
               onClick={() => void share(mine)}
             >
@@ -121,7 +123,7 @@ export function ChatHeader({ onProblem }: { onProblem: (message: string) => void
             <button
               type="button"
               className="icon-btn"
-              aria-label="Delete"
+              aria-label="Delete conversation"
               title="Delete"
               onClick={() => setDialog("delete")}
             >

@@ -184,7 +184,7 @@ describe("the chat panel", () => {
     await waitFor(() => expect(toggle().textContent).toContain("Explain hello.py"));
     const prompt = vi.spyOn(window, "prompt");
 
-    await user.click(screen.getByRole("button", { name: "Rename" }));
+    await user.click(screen.getByRole("button", { name: "Rename conversation" }));
     const field = screen.getByRole("textbox", { name: "Conversation title" });
     expect(document.activeElement).toBe(field);
     await user.clear(field);
@@ -192,7 +192,7 @@ describe("the chat panel", () => {
     expect(toggle().textContent).toContain("Explain hello.py");
     expect(server.calls.filter((c) => c.method === "PATCH")).toEqual([]);
 
-    await user.click(screen.getByRole("button", { name: "Rename" }));
+    await user.click(screen.getByRole("button", { name: "Rename conversation" }));
     await user.clear(screen.getByRole("textbox", { name: "Conversation title" }));
     await user.type(screen.getByRole("textbox", { name: "Conversation title" }), "Hello{Enter}");
     await waitFor(() => expect(toggle().textContent).toContain("Hello"));
@@ -208,14 +208,14 @@ describe("the chat panel", () => {
     await ask("Explain hello.py", "t1");
     await waitFor(() => expect(toggle().textContent).toContain("Explain hello.py"));
 
-    await user.click(screen.getByRole("button", { name: "Delete" }));
+    await user.click(screen.getByRole("button", { name: "Delete conversation" }));
     let dialog = screen.getByRole("dialog", { name: "Delete this conversation?" });
     expect(document.activeElement).toBe(within(dialog).getByRole("button", { name: "Cancel" }));
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(server.calls.some((c) => c.method === "DELETE")).toBe(false);
 
-    await user.click(screen.getByRole("button", { name: "Delete" }));
+    await user.click(screen.getByRole("button", { name: "Delete conversation" }));
     dialog = screen.getByRole("dialog", { name: "Delete this conversation?" });
     await user.click(within(dialog).getByRole("button", { name: "Delete" }));
     await waitFor(() => expect(toggle().textContent).toContain("Choose a conversation"));
@@ -232,11 +232,11 @@ describe("the chat panel", () => {
     await ask("Explain hello.py", "t1");
     await waitFor(() => expect(toggle().textContent).toContain("Explain hello.py"));
 
-    await user.click(screen.getByRole("button", { name: "Share" }));
+    await user.click(screen.getByRole("button", { name: "Share conversation" }));
     const dialog = await screen.findByRole("dialog", { name: "Share with a team" });
     await user.click(within(dialog).getByRole("radio", { name: "web" }));
     await user.click(within(dialog).getByRole("button", { name: "Share" }));
-    await screen.findByRole("button", { name: "Unshare" });
+    await screen.findByRole("button", { name: "Unshare conversation" });
     expect(server.calls.filter((c) => c.method === "PATCH").map((c) => c.body)).toEqual([
       { teamId: "t2" },
     ]);

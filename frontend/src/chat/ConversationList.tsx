@@ -18,6 +18,7 @@ export function ConversationList({
   me,
   onOpen,
   onNew,
+  onShow,
 }: {
   conversations: Conversation[];
   activeId: string | null;
@@ -26,6 +27,8 @@ export function ConversationList({
   me: string | undefined;
   onOpen: (id: string) => void;
   onNew: () => void;
+  /** Called when the list opens: a teammate may have shared one since it was loaded. */
+  onShow?: () => void;
 }) {
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
@@ -58,6 +61,7 @@ export function ConversationList({
       ),
     );
     setOpen(true);
+    onShow?.();
   }
 
   function close() {
