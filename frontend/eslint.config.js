@@ -23,6 +23,9 @@ export default defineConfig(
       ...reactHooks.configs.flat.recommended.rules,
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "error",
+      // Says only that the React Compiler would skip a component using a library such as
+      // @tanstack/react-virtual; this app does not run the compiler, so it is noise here.
+      "react-hooks/incompatible-library": "off",
       // As tsc's noUnusedParameters: a leading underscore marks a parameter kept for its position.
       "@typescript-eslint/no-unused-vars": [
         "error",
