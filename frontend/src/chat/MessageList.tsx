@@ -1,66 +1,53 @@
-import { useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { observeElementRect, useVirtualizer } from "@tanstack/react-virtual";
+import { useLayoutEffect, useRef, type ReactNode } from "react";
 
 const ESTIMATE = 96;
-const OVERSCAN_PX = 800;
+// A list not laid out yet (or in jsdom) reports no height: render as for a usual one meanwhile.
+const UNMEASURED_HEIGHT = 800;
 
-/**
- * A list of variable-height items where only those near the viewport are in the DOM. Heights are
- * measured as items render and estimated before; it sticks to the bottom while new content
- * arrives (unless the user scrolled up), and calls onTop when scrolled near the top.
- */
-export function MessageList<T>({
-  items,
-  keyOf,
-  render,
-  onTop,
-}: {
+interface Props<T> {
   items: T[];
   keyOf: (item: T) => string;
   render: (item: T) => ReactNode;
   onTop: () => void;
-}) {
-  const box = useRef<HTMLDivElement>(null);
-  const heights = useRef(new Map<string, number>());
-  const [, setMeasured] = useState(0);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(600);
-  const atBottom = useRef(true);
-  const firstKey = items.length ? keyOf(items[0]) : "";
-  const previousFirst = useRef(firstKey);
-  const previousTotal = useRef(0);
+}
 
-  const offsets: number[] = [];
-  let total = 0;
-  for (const item of items) {
-    offsets.push(total);
-    total += heights.current.get(keyOf(item)) ?? ESTIMATE;
-  }
-  let first = 0;
-  while (first < items.length - 1 && offsets[first + 1] < scrollTop - OVERSCAN_PX) first++;
-  let last = first;
-  while (last < items.length && offsets[last] < scrollTop + viewport + OVERSCAN_PX) last++;
+/**
+ * A list of variable-height items where only those near the viewport are in the DOM
+ * (@tanstack/react-virtual; each item is measured, and measured again when it resizes, such as
+ * an answer that streams). It sticks to the bottom while content arrives unless the user scrolled
+ * up, keeps what the user reads in place when older items are prepended, and calls onTop when
+ * scrolled near the top.
+ */
+export function MessageList<T>({ items, keyOf, render, onTop }: Props<T>) {
+  const box = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => box.current,
+    estimateSize: () => ESTIMATE,
+    getItemKey: (i) => keyOf(items[i]),
+    overscan: 4,
+    observeElementRect: (instance, cb) =>
+      observeElementRect(instance, (rect) =>
+        cb(rect.height ? rect : { width: rect.width, height: UNMEASURED_HEIGHT }),
+      ),
+  });
+  const total = virtualizer.getTotalSize();
+  const firstKey = items.length ? keyOf(items[0]) : "";
+  const previous = useRef({ firstKey, total: 0 });
 
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
-    if (previousFirst.current !== firstKey && previousTotal.current) {
+    if (previous.current.firstKey !== firstKey && previous.current.total) {
       // Older messages were prepended: keep what the user was reading in place.
-      el.scrollTop += total - previousTotal.current;
+      el.scrollTop += total - previous.current.total;
     } else if (atBottom.current) {
       el.scrollTop = el.scrollHeight;
     }
-    previousFirst.current = firstKey;
-    previousTotal.current = total;
+    previous.current = { firstKey, total };
   });
-
-  const measure = (key: string) => (el: HTMLDivElement | null) => {
-    if (!el) return;
-    const h = el.offsetHeight;
-    if (h && heights.current.get(key) !== h) {
-      heights.current.set(key, h);
-      setMeasured((n) => n + 1);
-    }
-  };
 
   return (
     <div
@@ -70,25 +57,21 @@ export function MessageList<T>({
       aria-live="polite"
       onScroll={(e) => {
         const el = e.currentTarget;
-        setScrollTop(el.scrollTop);
-        setViewport(el.clientHeight);
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         if (el.scrollTop < 200) onTop();
       }}
     >
       <div style={{ height: total, position: "relative" }}>
-        {items.slice(first, last).map((item, i) => {
-          const key = keyOf(item);
-          return (
-            <div
-              key={key}
-              ref={measure(key)}
-              style={{ position: "absolute", top: offsets[first + i], left: 0, right: 0 }}
-            >
-              {render(item)}
-            </div>
-          );
-        })}
+        {virtualizer.getVirtualItems().map((row) => (
+          <div
+            key={row.key}
+            data-index={row.index}
+            ref={virtualizer.measureElement}
+            style={{ position: "absolute", top: row.start, left: 0, right: 0 }}
+          >
+            {render(items[row.index])}
+          </div>
+        ))}
       </div>
     </div>
   );
