@@ -76,7 +76,7 @@ export async function adminSteps(ctx) {
     await step("admin: the new user signs in and sees the team's workspace", async () => {
       ada = await signInElsewhere(browser, base, USER, PASSWORD);
       await ada.page.getByRole("treeitem", { name: "hello.py" }).waitFor();
-      const shown = await ada.page.getByLabel("Workspace").inputValue();
+      const shown = await ada.page.getByLabel("Workspace", { exact: true }).inputValue();
       if (shown !== workspaceId)
         throw new Error(`${USER} sees workspace ${shown}, not ${workspaceId}`);
       await ada.page.screenshot({ path: `${ctx.artifacts}/admin-new-user.png` });
@@ -127,7 +127,10 @@ export async function adminSteps(ctx) {
         await p
           .getByRole("heading", { name: "Welcome to AI-Coder" })
           .waitFor({ state: "detached" });
-        const shown = await p.getByLabel("Workspace").locator("option:checked").innerText();
+        const shown = await p
+          .getByLabel("Workspace", { exact: true })
+          .locator("option:checked")
+          .innerText();
         if (shown.trim() !== "platform-api") throw new Error(`the IDE opened ${shown}`);
       } finally {
         await fresh.context.close();

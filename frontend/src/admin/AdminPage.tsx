@@ -17,6 +17,7 @@ interface Notify {
   failed: (e: unknown) => void;
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 const date = (ms: number) => new Date(ms).toLocaleDateString();
 
 /**
@@ -267,7 +268,7 @@ function Users({ users, notify }: { users: AdminUser[]; notify: Notify }) {
                   ) : (
                     <button
                       type="button"
-                      aria-label={`Reset the password of ${u.username}`}
+                      aria-label={`Reset password of ${u.username}`}
                       onClick={() => setResetting(u.username)}
                     >
                       Reset password
@@ -412,7 +413,7 @@ function TeamCard({
         <Icon name="organization" /> {team.name}
         <span className="admin-muted">
           {" "}
-          · {team.members.length} members · {team.workspaces.length} workspaces
+          · {count(team.members.length, "member")} · {count(team.workspaces.length, "workspace")}
         </span>
       </h3>
       {team.members.length === 0 ? (

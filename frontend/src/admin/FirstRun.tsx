@@ -72,7 +72,7 @@ export function FirstRun({ onDone }: { onDone: (workspace: Workspace) => void })
   const state = (n: Step) => (n < step ? "done" : n === step ? "current" : "later");
 
   return (
-    <main className="first-run" aria-labelledby="first-run-title">
+    <section className="first-run" aria-labelledby="first-run-title">
       <h1 id="first-run-title">Welcome to AI-Coder</h1>
       <p className="admin-muted">Three steps and your team can work on its code here.</p>
       {error && (
@@ -151,7 +151,7 @@ export function FirstRun({ onDone }: { onDone: (workspace: Workspace) => void })
           </div>
         </li>
       </ol>
-    </main>
+    </section>
   );
 }
 
