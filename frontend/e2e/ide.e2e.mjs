@@ -21,8 +21,8 @@ import { filesSteps } from "./steps/files.mjs";
 import { lookSteps } from "./steps/look.mjs";
 
 const ARTIFACTS = resolve(import.meta.dirname, "artifacts");
-/** Runs only the steps whose name starts with this (e.g. E2E_ONLY=performance). */
-const ONLY = process.env.E2E_ONLY ?? "";
+/** Runs only the steps whose name starts with one of these (e.g. E2E_ONLY="edit|a conflicting"). */
+const ONLY = (process.env.E2E_ONLY ?? "").split("|").filter(Boolean);
 
 /** Waits until the file on the server satisfies `check` (autosave is debounced). */
 const serverFile = (base, token, url, check, what) =>
@@ -61,7 +61,7 @@ async function main() {
   page.on("dialog", (d) => d.accept());
   const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
   const step = async (name, body, on = page) => {
-    if (ONLY && name !== "sign in" && !name.startsWith(ONLY)) return;
+    if (ONLY.length && name !== "sign in" && !ONLY.some((o) => name.startsWith(o))) return;
     const t = Date.now();
     try {
       await body();
@@ -330,7 +330,7 @@ async function main() {
         answers: await page.getByTestId("answer").count(),
         conversation: await page.evaluate(() => window.aicoderDebug.conversationId()),
         conversations: await conversationCount(page),
-        workspace: await page.getByLabel("Workspace").inputValue(),
+        workspace: await page.getByLabel("Workspace", { exact: true }).inputValue(),
         text: ["hello.py", "Both tabs see this", "For the team"].filter((t) => text.includes(t)),
       };
       const clean = {

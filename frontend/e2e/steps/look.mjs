@@ -151,9 +151,9 @@ export async function lookSteps({
       for (const [width, height] of SIZES) {
         await page.setViewportSize({ width, height });
         for (const t of ["light", "dark"]) {
-          await setTheme(t);
           await page.goto(`${base}/#`);
           await page.getByRole("treeitem", { name: "hello.py" }).waitFor();
+          await setTheme(t);
           await page.getByRole("treeitem", { name: "hello.py" }).click();
           await page.locator(".monaco .view-lines").waitFor();
           const over = await overflowing(page);
