@@ -127,7 +127,7 @@ public class ConversationStore {
   public Conversation update(Caller caller, String id, String title, String teamId) {
     Map<String, String> fields = owned(caller, id);
     if (title != null) {
-      hashes.hset(Keys.conversation(id), "title", Names.displayName(title, "conversation"));
+      hashes.hset(Keys.conversation(id), "title", title(title));
     }
     String sharedWith = fields.get("team");
     var sorted = redis.sortedSet(String.class);
@@ -195,6 +195,20 @@ public class ConversationStore {
         "conversation-not-found",
         "Not Found",
         "No conversation " + id + " that you can open.");
+  }
+
+  /**
+   * A title as a user renames it: a display name, and no bidi control either (a title like the one
+   * chat-websocket derives from a first prompt, which drops them): a list of titles must not be
+   * reordered by one of them.
+   */
+  private static String title(String title) {
+    if (title != null
+        && title.codePoints().anyMatch(c -> Character.getType(c) == Character.FORMAT)) {
+      throw new BadRequestException(
+          "A conversation title cannot hold invisible formatting characters.");
+    }
+    return Names.displayName(title, "conversation");
   }
 
   private static String checkId(String id) {

@@ -95,6 +95,35 @@ class ConversationResourceTest {
   }
 
   @Test
+  void theTitleFromTheFirstPromptIsListedAndARenameMustBeDisplayable() {
+    String token = Api.newMember("titled");
+    String id = conversation(Api.userOf(token), 2, 0);
+    redis.hash(String.class).hset(Keys.conversation(id), "title", "Explain hello.py");
+    as(token)
+        .get("/api/conversations")
+        .then()
+        .statusCode(200)
+        .body("find { it.id == '" + id + "' }.title", equalTo("Explain hello.py"));
+    for (String bad : List.of("   ", "x".repeat(101), "bell\u0007", "evil\u202Egnp.exe")) {
+      as(token)
+          .contentType(ContentType.JSON)
+          .body(Map.of("title", bad))
+          .patch("/api/conversations/" + id)
+          .then()
+          .statusCode(400);
+    }
+    assertThat(redis.hash(String.class).hget(Keys.conversation(id), "title"))
+        .isEqualTo("Explain hello.py");
+    as(token)
+        .contentType(ContentType.JSON)
+        .body(Map.of("title", "  hello.py walkthrough "))
+        .patch("/api/conversations/" + id)
+        .then()
+        .statusCode(200)
+        .body("title", equalTo("hello.py walkthrough"));
+  }
+
+  @Test
   void othersCannotReadUnlessItIsSharedWithTheirTeam() {
     String owner = Api.newMember("sharer");
     String teammate = Api.newMember("mate");
