@@ -166,6 +166,12 @@ export async function lookSteps({
           await page.screenshot({
             path: join(artifacts, `look-status-${t}-${width}x${height}.png`),
           });
+          await page.goto(`${base}/#performance`);
+          await page.locator('[data-testid="perf-chart"] canvas').first().waitFor();
+          await checkA11y(page, `the performance page (${t})`);
+          await page.screenshot({
+            path: join(artifacts, `look-performance-${t}-${width}x${height}.png`),
+          });
         }
       }
       await page.setViewportSize({ width: 1400, height: 900 });
