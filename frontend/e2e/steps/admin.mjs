@@ -71,6 +71,12 @@ export async function adminSteps(ctx) {
         .waitFor();
       await checkA11y(page, "admin page, workspaces");
       await shot("admin-workspaces");
+      // The dark theme (it follows the OS unless switched) must read as well.
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.getByRole("tab", { name: "Users" }).click();
+      await checkA11y(page, "admin page, users, dark");
+      await shot("admin-users-dark");
+      await page.emulateMedia({ colorScheme: null });
     });
 
     await step("admin: the new user signs in and sees the team's workspace", async () => {

@@ -251,29 +251,31 @@ function Users({ users, notify }: { users: AdminUser[]; notify: Notify }) {
                   )}
                 </td>
                 <td>{date(u.createdAtMs)}</td>
-                <td className="admin-actions">
-                  <button
-                    type="button"
-                    className={u.disabled ? undefined : "danger"}
-                    disabled={self}
-                    aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
-                    onClick={() => void change(u, { disabled: !u.disabled })}
-                  >
-                    {u.disabled ? "Enable" : "Disable"}
-                  </button>
-                  {u.singleSignOn ? (
-                    <span className="admin-muted">Password kept by the identity provider</span>
-                  ) : resetting === u.username ? (
-                    <ResetPassword user={u} onClose={() => setResetting(null)} notify={notify} />
-                  ) : (
+                <td>
+                  <div className="admin-actions">
                     <button
                       type="button"
-                      aria-label={`Reset password of ${u.username}`}
-                      onClick={() => setResetting(u.username)}
+                      className={u.disabled ? undefined : "danger"}
+                      disabled={self}
+                      aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
+                      onClick={() => void change(u, { disabled: !u.disabled })}
                     >
-                      Reset password
+                      {u.disabled ? "Enable" : "Disable"}
                     </button>
-                  )}
+                    {u.singleSignOn ? (
+                      <span className="admin-muted">Password kept by the identity provider</span>
+                    ) : resetting === u.username ? (
+                      <ResetPassword user={u} onClose={() => setResetting(null)} notify={notify} />
+                    ) : (
+                      <button
+                        type="button"
+                        aria-label={`Reset password of ${u.username}`}
+                        onClick={() => setResetting(u.username)}
+                      >
+                        Reset password
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             );
