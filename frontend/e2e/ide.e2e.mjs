@@ -217,7 +217,7 @@ async function main() {
       await second.waitForFunction(
         () => {
           const a = [...document.querySelectorAll('[data-testid="answer"]')].at(-1);
-          return a?.dataset.status === "done" && a.textContent.includes("t29 ");
+          return a?.dataset.status === "done" && a.textContent.trim().endsWith("t29");
         },
         null,
         { timeout: 20_000 },
@@ -257,7 +257,7 @@ async function main() {
       await mate.waitForFunction(
         () => {
           const a = [...document.querySelectorAll('[data-testid="answer"]')].at(-1);
-          return a?.dataset.status === "done" && a.textContent.includes("t19 ");
+          return a?.dataset.status === "done" && a.textContent.trim().endsWith("t19");
         },
         null,
         { timeout: 20_000 },
