@@ -2,7 +2,7 @@
 // a conversation titled from its first prompt, the list with search and keyboard, inline rename,
 // the delete dialog, the header at 1280 px, axe with the list open, screenshots in both themes.
 import { checkA11y } from "../axe.mjs";
-import { api } from "../stack.mjs";
+import { api, until } from "../stack.mjs";
 
 const toggle = (page) => page.getByRole("button", { name: /^Conversation:/ });
 const search = (page) => page.getByRole("combobox", { name: "Search conversations" });
@@ -88,9 +88,15 @@ export async function chatSteps({ page, base, token, step, shot }) {
     await field.press("Enter");
     await toggle(page).filter({ hasText: "hello.py walkthrough" }).waitFor();
     const id = await page.evaluate(() => window.aicoderDebug.conversationId());
-    const conversations = await (await api(base, token, "/api/conversations?limit=100")).json();
-    const stored = conversations.find((c) => c.id === id)?.title;
-    if (stored !== "hello.py walkthrough") throw new Error(`the server has ${stored}`);
+    // The list shows the new title at once; the server's copy follows the PATCH.
+    await until(
+      "the server to keep the new title",
+      async () => {
+        const list = await (await api(base, token, "/api/conversations?limit=100")).json();
+        return list.find((c) => c.id === id)?.title === "hello.py walkthrough";
+      },
+      10_000,
+    );
   });
 
   await step(
