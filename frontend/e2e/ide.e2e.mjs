@@ -285,7 +285,14 @@ async function main() {
 
     // Each feature's steps (steps/*.mjs), signed in as the admin with hello.py open.
     const ctx = { page, browser, base, token, workspaceId, artifacts: ARTIFACTS, step, shot };
+    const conversation = await page.evaluate(() => window.aicoderDebug.conversationId());
     for (const steps of [filesSteps, chatSteps, lookSteps, adminSteps]) await steps(ctx);
+    if (!ONLY.length) {
+      // Back to where the steps before them left off: hello.py and the answered conversation.
+      await page.goto(base);
+      await page.getByRole("treeitem", { name: "hello.py" }).click();
+      await openConversation(page, conversation);
+    }
 
     await step("the next user on the tab sees nothing of the last one", async () => {
       await api(base, token, "/api/admin/users", {
@@ -326,7 +333,7 @@ async function main() {
       const text = await page.evaluate(() => document.body.innerText);
       const seen = {
         files: await page.getByRole("treeitem").count(),
-        tabs: await page.getByRole("tab").count(),
+        tabs: await page.getByRole("tablist", { name: "Open files" }).getByRole("tab").count(),
         answers: await page.getByTestId("answer").count(),
         conversation: await page.evaluate(() => window.aicoderDebug.conversationId()),
         conversations: await conversationCount(page),
@@ -338,7 +345,7 @@ async function main() {
         tabs: 0,
         answers: 0,
         conversation: null,
-        conversations: 1, // "Choose a conversation"
+        conversations: 0,
         workspace: "",
         text: [],
       };
