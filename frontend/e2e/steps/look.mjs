@@ -166,6 +166,13 @@ export async function lookSteps({
           await page.screenshot({
             path: join(artifacts, `look-status-${t}-${width}x${height}.png`),
           });
+          await page.goto(`${base}/#admin`);
+          await page.getByRole("heading", { name: "Administration" }).waitFor();
+          await page.getByRole("cell", { name: /admin/ }).first().waitFor();
+          await checkA11y(page, `the admin page (${t})`);
+          await page.screenshot({
+            path: join(artifacts, `look-admin-${t}-${width}x${height}.png`),
+          });
           await page.goto(`${base}/#performance`);
           await page.locator('[data-testid="perf-chart"] canvas').first().waitFor();
           await checkA11y(page, `the performance page (${t})`);

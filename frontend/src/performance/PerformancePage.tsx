@@ -2,6 +2,7 @@ import { memo, useEffect, useMemo, useState } from "react";
 import { apiJson } from "../api/client";
 import { getSession, sessionSignal, setSession } from "../auth/session";
 import { useStore } from "../store";
+import { Icon } from "../ui/Icon";
 import { PerfContext, usePerfStore } from "./context";
 import { FigureChart } from "./FigureChart";
 import { browserUnit, formatValue, trendArrow } from "./format";
@@ -105,7 +106,7 @@ const ServiceRows = memo(function ServiceRows({
             onClick={() => setOpen((o) => !o)}
             title="Show the instances"
           >
-            {open ? "▾" : "▸"} {service}
+            <Icon name={open ? "chevron-down" : "chevron-right"} /> {service}
           </button>{" "}
           <span className="muted">({instances.length})</span>
         </th>

@@ -3,6 +3,7 @@ package dev.aicoder.gateway.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aicoder.common.ProblemException;
 import dev.aicoder.gateway.config.GatewayConfig;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
@@ -58,6 +59,7 @@ public class WorkspaceArchives {
   }
 
   /** What an import did: entries written, entries refused, and whether it stopped early. */
+  @RegisterForReflection
   public record ImportSummary(int written, int refused, boolean stopped) {}
 
   /**
