@@ -1,6 +1,5 @@
 package dev.aicoder.gateway.rest;
 
-import dev.aicoder.auth.AuthKeys;
 import dev.aicoder.auth.InvalidTokenException;
 import dev.aicoder.auth.TokenClaims;
 import dev.aicoder.auth.Tokens;
@@ -10,7 +9,6 @@ import dev.aicoder.gateway.Team;
 import dev.aicoder.gateway.config.GatewayConfig;
 import dev.aicoder.gateway.security.Caller;
 import dev.aicoder.gateway.security.LoginThrottle;
-import dev.aicoder.gateway.security.RequestGate;
 import dev.aicoder.gateway.security.SecurityCounters;
 import dev.aicoder.gateway.security.SecurityCounters.Reason;
 import dev.aicoder.gateway.security.SigningKeys;
@@ -20,7 +18,6 @@ import dev.aicoder.gateway.service.UserSessions;
 import io.quarkus.logging.Log;
 import io.quarkus.oidc.IdToken;
 import io.quarkus.oidc.OidcSession;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -70,11 +67,9 @@ public class AuthResource {
   private final AccountStore accounts;
   private final AdminBootstrap bootstrap;
   private final SigningKeys keys;
-  private final RedisDataSource redis;
   private final Caller caller;
   private final SecurityCounters counters;
   private final GatewayConfig config;
-  private final RequestGate gate;
   private final OidcSession oidcSession;
   private final LoginThrottle throttle;
   private final UserSessions sessions;
@@ -86,22 +81,18 @@ public class AuthResource {
       AccountStore accounts,
       AdminBootstrap bootstrap,
       SigningKeys keys,
-      RedisDataSource redis,
       Caller caller,
       SecurityCounters counters,
       GatewayConfig config,
-      RequestGate gate,
       OidcSession oidcSession,
       LoginThrottle throttle,
       UserSessions sessions) {
     this.sessions = sessions;
     this.throttle = throttle;
-    this.gate = gate;
     this.oidcSession = oidcSession;
     this.accounts = accounts;
     this.bootstrap = bootstrap;
     this.keys = keys;
-    this.redis = redis;
     this.caller = caller;
     this.counters = counters;
     this.config = config;
@@ -246,10 +237,7 @@ public class AuthResource {
   @Path("auth/logout")
   @Operation(summary = "Sign out: the token stops working on every replica and on chat")
   public Response logout() {
-    TokenClaims claims = caller.claims();
-    long ttlMs = Math.max(1000, claims.expiresAtMs() - System.currentTimeMillis() + 10_000);
-    redis.value(String.class).psetex(AuthKeys.revoked(claims.tokenId()), ttlMs, claims.user());
-    gate.revoked(claims);
+    sessions.revoke(caller.claims());
     return Response.noContent().build();
   }
 

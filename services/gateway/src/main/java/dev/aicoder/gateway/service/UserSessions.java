@@ -12,6 +12,7 @@ import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import io.quarkus.redis.datasource.value.ValueCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The live tokens of each user, so that an admin can end all of a user's sessions. Tokens are
@@ -43,6 +44,16 @@ public class UserSessions {
     keys.pexpire(key, Duration.ofMillis(Math.max(1000, claims.expiresAtMs() - now)));
   }
 
+  /**
+   * Signs out one token (a sign-out): remembered as revoked until just after it expires. This
+   * replica refuses it at once; the others within a second (RequestGate), chat-websocket too.
+   */
+  public void revoke(TokenClaims claims) {
+    long ttlMs = Math.max(1000, claims.expiresAtMs() - System.currentTimeMillis() + 10_000);
+    values.psetex(AuthKeys.revoked(claims.tokenId()), ttlMs, claims.user());
+    gate.revoked(claims);
+  }
+
   /** Signs out every live token of the user; returns how many there were. */
   public int endAll(String username) {
     String key = GatewayKeys.accountTokens(username);
@@ -50,11 +61,7 @@ public class UserSessions {
     int ended = 0;
     for (ScoredValue<String> token :
         sorted.zrangebyscoreWithScores(key, ScoreRange.from((double) now, 1e18))) {
-      long expiresAt = (long) token.score();
-      long ttlMs = Math.max(1000, expiresAt - now + 10_000);
-      values.psetex(AuthKeys.revoked(token.value()), ttlMs, username);
-      // This replica refuses the token at once; the others within a second (RequestGate).
-      gate.revoked(new TokenClaims(username, token.value(), java.util.Set.of(), expiresAt));
+      revoke(new TokenClaims(username, token.value(), Set.of(), (long) token.score()));
       ended++;
     }
     keys.del(key);
