@@ -47,6 +47,20 @@ export async function apiJson<T>(path: string, init: RequestInit = {}): Promise<
   return body;
 }
 
+/** Calls `onLine` with each parsed line of an NDJSON body as it arrives. */
+export async function readNdjson(response: Response, onLine: (value: unknown) => void) {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let rest = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value) rest += value;
+    const lines = rest.split("\n");
+    rest = done ? "" : lines.pop()!;
+    for (const line of lines) if (line.trim()) onLine(JSON.parse(line));
+    if (done) return;
+  }
+}
+
 export interface FileEntry {
   name: string;
   path: string;

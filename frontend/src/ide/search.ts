@@ -1,4 +1,4 @@
-import { api } from "../api/client";
+import { api, readNdjson } from "../api/client";
 
 export interface SearchMatch {
   path: string;
@@ -28,21 +28,11 @@ export async function searchWorkspace(
     `/api/workspaces/${encodeURIComponent(workspaceId)}/search?q=${encodeURIComponent(query)}&limit=${limit}`,
     { signal },
   );
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let nl;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (!line.trim()) continue;
-      const item = JSON.parse(line);
-      if (item.done) return item as SearchSummary;
-      onMatch(item as SearchMatch);
-    }
-  }
-  throw new Error("The search ended early.");
+  let summary: SearchSummary | null = null;
+  await readNdjson(response, (item) => {
+    if ((item as { done?: boolean }).done) summary = item as SearchSummary;
+    else onMatch(item as SearchMatch);
+  });
+  if (!summary) throw new Error("The search ended early.");
+  return summary;
 }

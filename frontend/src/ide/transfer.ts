@@ -1,4 +1,4 @@
-import { api, ApiError } from "../api/client";
+import { api, ApiError, readNdjson } from "../api/client";
 import { sessionSignal } from "../auth/session";
 
 /** Getting code in and out of a workspace: uploads, .zip import and download. Plain TS, no DOM state. */
@@ -116,20 +116,6 @@ export async function uploadFiles(
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   return { written, refused, error: signal.aborted ? "Cancelled." : undefined };
-}
-
-/** Calls `onLine` with each parsed line of an NDJSON body as it arrives. */
-export async function readNdjson(response: Response, onLine: (value: unknown) => void) {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let rest = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (value) rest += value;
-    const lines = rest.split("\n");
-    rest = done ? "" : lines.pop()!;
-    for (const line of lines) if (line.trim()) onLine(JSON.parse(line));
-    if (done) return;
-  }
 }
 
 interface ImportLine {
