@@ -3,7 +3,7 @@ import { apiJson, type Conversation } from "../api/client";
 import { getSession } from "../auth/session";
 import { useStore } from "../store";
 import { Icon } from "../ui/Icon";
-import { ChatDialog } from "./ChatDialog";
+import { Overlay } from "../ui/Overlay";
 import {
   chatStore,
   deleteConversation,
@@ -141,7 +141,12 @@ export function ChatHeader({ onProblem }: { onProblem: (message: string) => void
         )}
       </div>
       {dialog === "delete" && mine && (
-        <ChatDialog title="Delete this conversation?" onCancel={() => setDialog(null)}>
+        <Overlay
+          label="Delete this conversation?"
+          onClose={() => setDialog(null)}
+          className="chat-dialog"
+        >
+          <h2>Delete this conversation?</h2>
           <p>
             “{mine.title || UNTITLED}” and all its messages are deleted
             {mine.team ? ", also for the team it is shared with" : ""}. This cannot be undone.
@@ -161,7 +166,7 @@ export function ChatHeader({ onProblem }: { onProblem: (message: string) => void
               Delete
             </button>
           </div>
-        </ChatDialog>
+        </Overlay>
       )}
       {dialog && dialog !== "delete" && mine && (
         <ShareDialog
@@ -228,7 +233,8 @@ function ShareDialog({
 }) {
   const [team, setTeam] = useState(teams[0].id);
   return (
-    <ChatDialog title="Share with a team" onCancel={onCancel}>
+    <Overlay label="Share with a team" onClose={onCancel} className="chat-dialog">
+      <h2>Share with a team</h2>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -259,7 +265,7 @@ function ShareDialog({
           </button>
         </div>
       </form>
-    </ChatDialog>
+    </Overlay>
   );
 }
 

@@ -1,7 +1,8 @@
-import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { lazy, Suspense, useState, type KeyboardEvent } from "react";
 import { useRenderTime } from "../performance/renderTime";
 import { useStore } from "../store";
 import { Icon } from "../ui/Icon";
+import { Overlay } from "../ui/Overlay";
 import "./editor.css";
 import {
   closeTab,
@@ -180,9 +181,7 @@ export function EditorPane() {
 
 /** Asked before closing a tab with unsaved changes: save, drop them, or keep the tab open. */
 function CloseDialog({ path, onDone }: { path: string; onDone: () => void }) {
-  const first = useRef<HTMLButtonElement>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => first.current?.focus(), []);
 
   async function saveAndClose() {
     await save(path);
@@ -198,43 +197,36 @@ function CloseDialog({ path, onDone }: { path: string; onDone: () => void }) {
   }
 
   return (
-    <div className="overlay-backdrop" onClick={onDone}>
-      <div
-        className="overlay close-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="close-dialog-title"
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") onDone();
-        }}
-      >
-        <h2 id="close-dialog-title">{nameOf(path)} has unsaved changes</h2>
-        <p>Save them before closing the tab?</p>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-buttons">
-          <button type="button" className="primary" ref={first} onClick={() => void saveAndClose()}>
-            Save
-          </button>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              closeTab(path);
-              onDone();
-            }}
-          >
-            Don&apos;t save
-          </button>
-          <button type="button" onClick={onDone}>
-            Cancel
-          </button>
-        </div>
+    <Overlay
+      label={`${nameOf(path)} has unsaved changes`}
+      onClose={onDone}
+      className="close-dialog"
+    >
+      <h2>{nameOf(path)} has unsaved changes</h2>
+      <p>Save them before closing the tab?</p>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog-buttons">
+        <button type="button" className="primary" onClick={() => void saveAndClose()}>
+          Save
+        </button>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => {
+            closeTab(path);
+            onDone();
+          }}
+        >
+          Don&apos;t save
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
       </div>
-    </div>
+    </Overlay>
   );
 }

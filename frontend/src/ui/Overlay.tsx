@@ -18,9 +18,10 @@ export function Overlay({
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    const first = box.current?.querySelector<HTMLElement>(
-      "input, button, select, textarea, [tabindex]",
-    );
+    // The control marked data-autofocus (a safe default such as Cancel), else the first one.
+    const first =
+      box.current?.querySelector<HTMLElement>("[data-autofocus]") ??
+      box.current?.querySelector<HTMLElement>("input, button, select, textarea, [tabindex]");
     (first ?? box.current)?.focus();
     return () => before?.focus?.();
   }, []);
