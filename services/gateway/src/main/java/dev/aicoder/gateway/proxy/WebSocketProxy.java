@@ -266,6 +266,9 @@ public class WebSocketProxy implements HttpServerOptionsCustomizer {
           });
       socket.closeHandler(
           v -> {
+            if (closedHere()) {
+              return; // whoever closed the link closes the browser's socket with its own code
+            }
             Short code = socket.closeStatusCode();
             int sent = code == null || code == 1005 ? 1000 : code == 1006 ? 1011 : code;
             WebSocketProxy.close(front, sent, socket.closeReason());
@@ -313,6 +316,10 @@ public class WebSocketProxy implements HttpServerOptionsCustomizer {
           prompts.fromBackend(bytes, unanswered);
         }
       }
+    }
+
+    private synchronized boolean closedHere() {
+      return closed;
     }
 
     synchronized void close(int code, String reason) {
