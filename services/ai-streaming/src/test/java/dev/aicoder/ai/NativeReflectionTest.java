@@ -24,6 +24,7 @@ class NativeReflectionTest {
                 Set.of(
                     // in-process only
                     "dev.aicoder.ai.service.TurnService$Running",
+                    "dev.aicoder.ai.service.EventBatches$Pending",
                     "dev.aicoder.ai.stream.RequestEntries$Read")))
         .as("serialized records without @RegisterForReflection")
         .isEmpty();

@@ -9,7 +9,6 @@ import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.Keys;
 import dev.aicoder.protocol.TurnRequest;
 import io.quarkus.logging.Log;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamRange;
@@ -48,7 +47,7 @@ public class TurnService {
   private final ModelClient model;
   private final StreamCommands<String, String, String> streams;
   private final RedisDataSource redis;
-  private final ReactiveRedisDataSource reactive;
+  private final EventBatches batches;
   private final ConversationHistory history;
   private final TurnMetrics metrics;
   private final TurnSpans spans;
@@ -71,7 +70,7 @@ public class TurnService {
       AiConfig config,
       ModelClient model,
       RedisDataSource redis,
-      ReactiveRedisDataSource reactive,
+      EventBatches batches,
       ConversationHistory history,
       TurnMetrics metrics,
       TurnSpans spans,
@@ -87,7 +86,7 @@ public class TurnService {
     this.config = config;
     this.model = model;
     this.redis = redis;
-    this.reactive = reactive;
+    this.batches = batches;
     this.streams = redis.stream(String.class);
     this.history = history;
     this.metrics = metrics;
@@ -212,7 +211,7 @@ public class TurnService {
     // end of a turn goes back to the workers (ended).
     Context loop = vertx.getOrCreateContext();
     TurnContext serial = new TurnContext(task -> loop.runOnContext(v -> task.run()));
-    TurnWriter writer = new TurnWriter(reactive, turnId, lastSeq, metrics, serial);
+    TurnWriter writer = new TurnWriter(batches, turnId, lastSeq, metrics, serial);
     Turn turn =
         new Turn(
             request,

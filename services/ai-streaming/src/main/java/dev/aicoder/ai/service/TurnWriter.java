@@ -2,14 +2,13 @@ package dev.aicoder.ai.service;
 
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.TurnEvents;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 
 /**
  * Appends one turn's events to its stream in order, with entry IDs {@code 0-<seq>}, and to the live
- * stream ({@link TurnEvents}).
+ * stream ({@link TurnEvents}), in batches with other turns' events ({@link EventBatches}).
  *
  * <p>Tokens are coalesced without a timer: a token is written at once when no write is in flight,
  * and tokens that arrive while one is in flight go out together in the next delta. A fast model
@@ -22,7 +21,7 @@ import java.util.function.LongFunction;
  */
 final class TurnWriter {
 
-  private final ReactiveRedisDataSource redis;
+  private final EventBatches batches;
   private final String turnId;
   private final StringBuilder pending = new StringBuilder();
   private final CompletableFuture<Frame.TurnEvent> ended = new CompletableFuture<>();
@@ -36,12 +35,8 @@ final class TurnWriter {
   private Frame.TurnEvent restart;
 
   TurnWriter(
-      ReactiveRedisDataSource redis,
-      String turnId,
-      long lastSeq,
-      TurnMetrics metrics,
-      Executor context) {
-    this.redis = redis;
+      EventBatches batches, String turnId, long lastSeq, TurnMetrics metrics, Executor context) {
+    this.batches = batches;
     this.turnId = turnId;
     this.seq = lastSeq;
     this.metrics = metrics;
@@ -128,12 +123,16 @@ final class TurnWriter {
       return;
     }
     inFlight = true;
-    redis
-        .execute("EVAL", TurnEvents.append(event))
-        .subscribe()
-        .with(
-            id -> context.execute(() -> written(event)),
-            error -> context.execute(() -> failed(error)));
+    batches.append(
+        event,
+        context,
+        error -> {
+          if (error == null) {
+            written(event);
+          } else {
+            failed(error);
+          }
+        });
   }
 
   private void written(Frame.TurnEvent event) {

@@ -13,7 +13,6 @@ import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.Keys;
 import dev.aicoder.protocol.TurnRequest;
 import io.opentelemetry.api.trace.Span;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +41,7 @@ class WriteFailureTest {
   private static final Duration WITHIN = Duration.ofSeconds(20);
 
   @Inject RedisDataSource redis;
-  @Inject ReactiveRedisDataSource reactive;
+  @Inject EventBatches batches;
   @Inject ModelClient model;
   @Inject AiConfig config;
   @Inject TurnMetrics metrics;
@@ -58,7 +57,7 @@ class WriteFailureTest {
     try {
       CompletableFuture<String> outcome = new CompletableFuture<>();
       TurnContext context = new TurnContext(pool);
-      TurnWriter writer = new TurnWriter(reactive, request.turnId(), 0, metrics, context);
+      TurnWriter writer = new TurnWriter(batches, request.turnId(), 0, metrics, context);
       Turn turn =
           new Turn(
               request,
