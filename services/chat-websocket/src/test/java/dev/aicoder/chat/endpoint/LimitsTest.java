@@ -37,7 +37,11 @@ class LimitsTest {
     TestTokens.publish("localhost", LocalRedisResource.redis().port());
   }
 
-  /** Two connections, one per user, a short send queue, a fast heartbeat. */
+  /**
+   * Two connections, one per user, a short send queue, a fast heartbeat. Not faster than 2 s: a
+   * client that stops reading also stops answering pings, so a heartbeat of 300 ms closed it as
+   * silent (1001) before a busy machine had filled its send queue (CI saw no 1013).
+   */
   public static class SmallLimits implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -45,7 +49,7 @@ class LimitsTest {
           "aicoder.chat.max-connections", "2",
           "aicoder.chat.max-connections-per-user", "1",
           "aicoder.chat.max-send-queue", "20",
-          "aicoder.chat.heartbeat", "300ms");
+          "aicoder.chat.heartbeat", "2s");
     }
   }
 
