@@ -84,17 +84,23 @@ public class WebSocketProxy implements HttpServerOptionsCustomizer {
             new HttpClientOptions()
                 .setMaxWebSockets(100_000)
                 .setConnectTimeout(2000)
-                .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES));
+                .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES)
+                .setMaxWebSocketFrameSize(MAX_MESSAGE_BYTES));
     this.silentLimitNanos = 3 * config.wsHeartbeat().toNanos();
     vertx.setPeriodic(config.wsHeartbeat().toMillis(), id -> heartbeat());
   }
 
-  /** The subprotocols the handshake may pick, and the message bound, on the gateway's server. */
+  /**
+   * The subprotocols the handshake may pick, and the bounds on the gateway's server: on a message,
+   * and on one frame, since a browser sends a message as one frame (Vert.x's default frame bound,
+   * 64 KB, dropped the socket of a long prompt the protocol allows).
+   */
   @Override
   public void customizeHttpServer(HttpServerOptions options) {
     options
         .setWebSocketSubProtocols(FrameCodec.SUBPROTOCOLS)
-        .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES);
+        .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES)
+        .setMaxWebSocketFrameSize(MAX_MESSAGE_BYTES);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.aicoder.fakellm.RawWebSocket;
 import dev.aicoder.gateway.Api;
 import dev.aicoder.localredis.LocalRedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -73,7 +74,10 @@ class WebSocketProxyTest {
   private static int startEcho() {
     HttpServer server =
         VERTX.createHttpServer(
-            new HttpServerOptions().setWebSocketSubProtocols(List.of("aicoder.v1.json")));
+            new HttpServerOptions()
+                .setWebSocketSubProtocols(List.of("aicoder.v1.json"))
+                .setMaxWebSocketFrameSize(WebSocketProxy.MAX_MESSAGE_BYTES)
+                .setMaxWebSocketMessageSize(2 * WebSocketProxy.MAX_MESSAGE_BYTES));
     server.webSocketHandler(
         ws -> {
           opened.add(ws.query());
@@ -142,6 +146,17 @@ class WebSocketProxyTest {
       assertThat(client.messages.poll(10, TimeUnit.SECONDS))
           .isEqualTo("first|access_token=" + token + "&n=" + i + "|aicoder.v1.json");
       socket.sendClose(1000, "done").join();
+    }
+  }
+
+  /** A browser sends a message as one frame: the longest the protocol allows passes both ways. */
+  @Test
+  void theLongestMessageAllowedPassesInOneFrame() throws Exception {
+    String token = Api.adminToken();
+    String text = "x".repeat(WebSocketProxy.MAX_MESSAGE_BYTES - 1024);
+    try (RawWebSocket client = new RawWebSocket(base, token)) {
+      client.sendText(text);
+      assertThat(client.nextText()).isEqualTo(text + "|access_token=" + token + "|aicoder.v1.json");
     }
   }
 
