@@ -6,9 +6,8 @@ import dev.aicoder.protocol.FrameCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One browser connection: who it is, which encoding it speaks, which conversations it watches, and
- * how far it got in each turn, so no event reaches it twice or out of order.
+ * how far it got in each turn, so no event reaches it twice or out of order. Frames are written
+ * straight to the Vert.x socket from whichever thread has them (the turn tailer, a worker).
  */
 public final class Session {
 
-  private final WebSocketConnection connection;
+  private final ServerWebSocket socket;
+  private final String id;
   private final String userId;
   private final TokenClaims token;
   private final boolean binary;
@@ -36,7 +37,8 @@ public final class Session {
   private volatile long lastSeenNanos = System.nanoTime();
 
   public Session(
-      WebSocketConnection connection,
+      ServerWebSocket socket,
+      String id,
       TokenClaims token,
       boolean binary,
       int framesPerSecond,
@@ -44,7 +46,8 @@ public final class Session {
       MeterRegistry meters) {
     this.meters = meters;
     this.framesOut = meters.counter("aicoder.ws.frames.out");
-    this.connection = connection;
+    this.socket = socket;
+    this.id = id;
     this.token = token;
     this.userId = token.user();
     this.binary = binary;
@@ -53,7 +56,7 @@ public final class Session {
   }
 
   public String id() {
-    return connection.id();
+    return id;
   }
 
   public String userId() {
@@ -99,8 +102,8 @@ public final class Session {
 
   /** A protocol-level ping; browsers answer it with a pong by themselves. */
   public void ping() {
-    if (connection.isOpen()) {
-      connection.sendPing(Buffer.buffer()).subscribe().with(v -> {}, e -> {});
+    if (!socket.isClosed()) {
+      socket.writePing(Buffer.buffer());
     }
   }
 
@@ -148,19 +151,19 @@ public final class Session {
   }
 
   public boolean isOpen() {
-    return connection.isOpen();
+    return !socket.isClosed();
   }
 
   /** Closes the connection from the server side, counted by code. */
   public void close(int code, String reason) {
-    if (connection.isOpen()) {
+    if (!socket.isClosed()) {
       meters.counter("aicoder.ws.server.closes", "code", Integer.toString(code)).increment();
-      connection.close(new CloseReason(code, reason)).subscribe().with(v -> {}, e -> {});
+      socket.close((short) code, reason);
     }
   }
 
   private void write(String text, byte[] bytes) {
-    if (!connection.isOpen()) {
+    if (socket.isClosed()) {
       return;
     }
     if (sendQueue.incrementAndGet() > maxSendQueue) {
@@ -172,7 +175,9 @@ public final class Session {
     }
     framesOut.increment();
     var sent =
-        text != null ? connection.sendText(text) : connection.sendBinary(Buffer.buffer(bytes));
-    sent.subscribe().with(v -> sendQueue.decrementAndGet(), e -> sendQueue.decrementAndGet());
+        text != null
+            ? socket.writeTextMessage(text)
+            : socket.writeBinaryMessage(Buffer.buffer(bytes));
+    sent.onComplete(done -> sendQueue.decrementAndGet());
   }
 }

@@ -13,24 +13,37 @@ import dev.aicoder.protocol.FrameException;
 import dev.aicoder.protocol.Limits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.OnBinaryMessage;
-import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnError;
-import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnPongMessage;
-import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.WebSocket;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.vertx.core.buffer.Buffer;
+import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The browser endpoint of wire protocol version 1. A bad frame gets an {@code error} frame and the
  * connection lives on; abuse closes it (1008), as do too big a frame (1009) and a full instance
  * (1013).
+ *
+ * <p>A plain Vert.x route and socket, as in the gateway's proxy: a frame goes out with one write
+ * and no reactive pipeline. As a websockets-next endpoint, every frame sent cost a {@code Uni} and
+ * its subscription on top (benchmarks/chat-latency has the figures). What a connection sends in is
+ * handled off the event loop (it reads Redis), one frame after the other in arrival order ({@link
+ * InOrder}). The subprotocols and the size bounds are the server's ({@link #customizeHttpServer}).
  */
-@WebSocket(path = "/ws/chat")
-public class ChatEndpoint {
+@ApplicationScoped
+public class ChatEndpoint implements HttpServerOptionsCustomizer {
+
+  static final String PATH = "/ws/chat";
 
   private final ChatService chat;
   private final ChatConfig config;
@@ -51,18 +64,118 @@ public class ChatEndpoint {
     this.metrics = metrics;
   }
 
-  @OnOpen
-  public void onOpen(WebSocketConnection connection) {
-    String token = Identity.token(connection.handshakeRequest());
-    TokenClaims claims = token == null ? null : tokens.check(token);
-    if (claims == null) {
-      close(connection, 1008, "missing, invalid, expired or signed-out access_token");
+  /**
+   * The subprotocols a handshake may pick, and the bound on a message and on one frame: a browser
+   * sends a message as one frame, and Vert.x's default frame bound (64 KB) would refuse a long
+   * prompt that the protocol allows.
+   */
+  @Override
+  public void customizeHttpServer(HttpServerOptions options) {
+    options
+        .setWebSocketSubProtocols(FrameCodec.SUBPROTOCOLS)
+        .setMaxWebSocketMessageSize(Limits.MAX_FRAME_BYTES)
+        .setMaxWebSocketFrameSize(Limits.MAX_FRAME_BYTES);
+  }
+
+  @Override
+  public void customizeHttpsServer(HttpServerOptions options) {
+    customizeHttpServer(options);
+  }
+
+  void register(@Observes Router router) {
+    router.route(PATH).method(HttpMethod.GET).order(-240).handler(this::handshake);
+  }
+
+  private void handshake(RoutingContext rc) {
+    HttpServerRequest request = rc.request();
+    if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+      rc.response().setStatusCode(400).end(PATH + " takes a WebSocket handshake");
       return;
     }
-    boolean binary = FrameCodec.MSGPACK.equals(Identity.subprotocol(connection.handshakeRequest()));
+    request
+        .toWebSocket()
+        .onSuccess(this::opened)
+        .onFailure(e -> Log.debugf("A chat socket handshake failed: %s", e.getMessage()));
+  }
+
+  /** Sets the handlers at once (no frame is missed), then checks the token off the event loop. */
+  private void opened(ServerWebSocket socket) {
+    String id = UUID.randomUUID().toString();
+    InOrder inOrder = new InOrder(Vertx.currentContext());
+    socket.textMessageHandler(
+        text -> inOrder.run(() -> handle(id, () -> FrameCodec.fromJson(text))));
+    socket.binaryMessageHandler(
+        bytes -> inOrder.run(() -> handle(id, () -> FrameCodec.fromMsgpack(bytes.getBytes()))));
+    socket.pongHandler(
+        data -> {
+          Session session = sessions.get(id);
+          if (session != null) {
+            session.touch();
+          }
+        });
+    socket.exceptionHandler(e -> failed(socket, id, e));
+    socket.closeHandler(
+        v -> {
+          sessions.remove(id);
+          Short code = socket.closeStatusCode();
+          metrics
+              .counter("aicoder.ws.closes", "code", code == null ? "none" : code.toString())
+              .increment();
+        });
+    inOrder.run(() -> admit(socket, id));
+  }
+
+  /**
+   * One connection's tasks, run on the worker pool one after the other in the order they came.
+   * (Vert.x's ordered {@code executeBlocking} orders per event loop, which would make every
+   * connection of a loop wait behind one slow frame.)
+   */
+  private static final class InOrder {
+    private final Context context;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    InOrder(Context context) {
+      this.context = context;
+    }
+
+    void run(Runnable task) {
+      tasks.add(task);
+      if (draining.compareAndSet(false, true)) {
+        context.executeBlocking(this::drain, false);
+      }
+    }
+
+    private Void drain() {
+      for (Runnable task; (task = tasks.poll()) != null; ) {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          Log.errorf(e, "Handling a chat socket's frame failed");
+        }
+      }
+      draining.set(false);
+      if (!tasks.isEmpty() && draining.compareAndSet(false, true)) {
+        context.executeBlocking(this::drain, false); // one came in after the last poll
+      }
+      return null;
+    }
+  }
+
+  private void admit(ServerWebSocket socket, String id) {
+    String token = Identity.token(socket.query());
+    TokenClaims claims = token == null ? null : tokens.check(token);
+    if (claims == null) {
+      socket.close((short) 1008, "missing, invalid, expired or signed-out access_token");
+      return;
+    }
+    if (socket.isClosed()) {
+      return; // gone while its token was checked
+    }
+    boolean binary = FrameCodec.MSGPACK.equals(socket.subProtocol());
     Session session =
         new Session(
-            connection, claims, binary, config.framesPerSecond(), config.maxSendQueue(), metrics);
+            socket, id, claims, binary, config.framesPerSecond(), config.maxSendQueue(), metrics);
     switch (sessions.admit(session)) {
       case INSTANCE_FULL ->
           session.close(1013, "this instance is at its connection limit; try again later");
@@ -73,52 +186,29 @@ public class ChatEndpoint {
               "too many connections for this user (at most "
                   + config.maxConnectionsPerUser()
                   + "); close another tab");
-      case ADMITTED -> {}
+      case ADMITTED -> {
+        if (socket.isClosed()) {
+          sessions.remove(id); // its close handler ran before it was admitted
+        }
+      }
     }
   }
 
-  @OnTextMessage
-  public void onText(String text, WebSocketConnection connection) {
-    Session session = sessions.get(connection.id());
-    if (session != null) {
-      handle(session, () -> FrameCodec.fromJson(text));
+  /**
+   * Vert.x reports a message or frame over the bound as an error; answer with the standard code.
+   */
+  private void failed(ServerWebSocket socket, String id, Throwable error) {
+    if (socket.isClosed()) {
+      return;
     }
-  }
-
-  @OnBinaryMessage
-  public void onBinary(Buffer bytes, WebSocketConnection connection) {
-    Session session = sessions.get(connection.id());
-    if (session != null) {
-      handle(session, () -> FrameCodec.fromMsgpack(bytes.getBytes()));
-    }
-  }
-
-  @OnPongMessage
-  public void onPong(Buffer data, WebSocketConnection connection) {
-    Session session = sessions.get(connection.id());
-    if (session != null) {
-      session.touch();
-    }
-  }
-
-  @OnClose
-  public void onClose(WebSocketConnection connection) {
-    sessions.remove(connection.id());
-    String reason =
-        connection.closeReason() == null
-            ? "none"
-            : Integer.toString(connection.closeReason().getCode());
-    metrics.counter("aicoder.ws.closes", "code", reason).increment();
-  }
-
-  /** Vert.x reports a frame over the size limit as an error; answer it with the standard code. */
-  @OnError
-  public void onTooBig(IllegalStateException error, WebSocketConnection connection) {
-    if (String.valueOf(error.getMessage()).contains("max message size")) {
-      close(connection, 1009, "frame larger than " + Limits.MAX_FRAME_BYTES + " bytes");
+    String message = String.valueOf(error.getMessage());
+    if (message.contains("max message size") || message.contains("Max frame length")) {
+      socket.close((short) 1009, "frame larger than " + Limits.MAX_FRAME_BYTES + " bytes");
+    } else if (error instanceof java.io.IOException) {
+      Log.debugf("Chat socket %s failed: %s", id, error.getMessage()); // a reset by the client
     } else {
-      Log.warnf("WebSocket error on %s: %s", connection.id(), error.getMessage());
-      close(connection, 1011, "internal error");
+      Log.warnf("WebSocket error on %s: %s", id, error.getMessage());
+      socket.close((short) 1011, "internal error");
     }
   }
 
@@ -126,7 +216,11 @@ public class ChatEndpoint {
     Frame decode() throws FrameException;
   }
 
-  private void handle(Session session, Decoder decoder) {
+  private void handle(String id, Decoder decoder) {
+    Session session = sessions.get(id);
+    if (session == null) {
+      return; // refused, or closed
+    }
     session.touch();
     if (!session.allowFrame()) {
       if (session.violations() > config.maxViolations()) {
@@ -179,9 +273,5 @@ public class ChatEndpoint {
       session.send(
           Frame.Error.frame(ErrorCode.UNKNOWN_TYPE, "clients cannot send \"" + type + "\" frames"));
     }
-  }
-
-  private static void close(WebSocketConnection connection, int code, String reason) {
-    connection.close(new CloseReason(code, reason)).subscribe().with(v -> {}, e -> {});
   }
 }

@@ -1,7 +1,5 @@
 package dev.aicoder.chat.endpoint;
 
-import io.quarkus.websockets.next.HandshakeRequest;
-
 /**
  * What the handshake says about a connection. The bearer token rides in {@code access_token} (RFC
  * 6750 section 2.3, as browsers cannot set headers on a WebSocket) and is never logged; {@link
@@ -13,9 +11,9 @@ final class Identity {
 
   private Identity() {}
 
-  /** The access token, or null when the connection carries none that could be valid. */
-  static String token(HandshakeRequest request) {
-    String token = request.query() == null ? null : param(request.query(), "access_token");
+  /** The access token in a handshake's query, or null when none there could be valid. */
+  static String token(String query) {
+    String token = query == null ? null : param(query, "access_token");
     if (token == null
         || token.isBlank()
         || token.length() > MAX_TOKEN
@@ -23,20 +21,6 @@ final class Identity {
       return null;
     }
     return token;
-  }
-
-  /** The subprotocol the server chose: the first one the client offered that it supports. */
-  static String subprotocol(HandshakeRequest request) {
-    String offered = request.header("Sec-WebSocket-Protocol");
-    if (offered != null) {
-      for (String p : offered.split(",")) {
-        String name = p.trim();
-        if (dev.aicoder.protocol.FrameCodec.SUBPROTOCOLS.contains(name)) {
-          return name;
-        }
-      }
-    }
-    return dev.aicoder.protocol.FrameCodec.JSON;
   }
 
   private static String param(String query, String name) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aicoder.auth.AuthKeys;
 import dev.aicoder.chat.FakeWorker;
+import dev.aicoder.fakellm.RawWebSocket;
 import dev.aicoder.fakellm.TestTokens;
 import dev.aicoder.fakellm.WsClient;
 import dev.aicoder.localredis.LocalRedisResource;
@@ -348,6 +349,18 @@ class ChatEndpointTest {
       }
       client.send(new Frame.Ping(12));
       assertThat(client.next()).isEqualTo(new Frame.Pong(12));
+    }
+  }
+
+  /** A browser sends a message as one frame: the longest prompt allowed fits in one. */
+  @Test
+  void theLongestPromptAllowedIsAcceptedInOneFrame() throws Exception {
+    String text = "é".repeat(dev.aicoder.protocol.Limits.MAX_PROMPT_CHARS); // 200,000 bytes
+    try (RawWebSocket client = new RawWebSocket(base, TestTokens.of("long-prompt"))) {
+      client.sendText(FrameCodec.toJson(new Frame.Prompt(newId(), "m1", text, null)));
+      Frame accepted = FrameCodec.fromJson(client.nextText());
+      assertThat(accepted).isInstanceOf(Frame.Accepted.class);
+      assertThat(worker().request(((Frame.Accepted) accepted).turnId()).text()).isEqualTo(text);
     }
   }
 
