@@ -165,7 +165,7 @@ public final class ChatLatencyBenchmark {
       rounds++;
     }
     System.out.printf("warm-up: %d rounds of 100 + 100 + 50 streams%n", rounds);
-    idle(Long.getLong("idle.s", 20));
+    idle("right after the warm-up", Long.getLong("idle.s", 20));
 
     System.out.printf(
         "%n%7s %-9s %15s %15s %11s %-17s %-36s%n",
@@ -208,6 +208,13 @@ public final class ChatLatencyBenchmark {
       }
     }
     rss("RSS after the run");
+    // An idle suite is one without traffic for a while: right after a load, the JIT still compiles
+    // what the load made hot (a one-off cost) and the turns' keys still expire.
+    long settle = Long.getLong("settle.s", 120);
+    if (settle > 0) {
+      TimeUnit.SECONDS.sleep(settle); // the settling time, not a wait for a result
+      idle(settle + " s after the last stream", Long.getLong("idle.s", 20));
+    }
   }
 
   // ---- phases ----
@@ -327,7 +334,7 @@ public final class ChatLatencyBenchmark {
     return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
   }
 
-  private void idle(long seconds) throws Exception {
+  private void idle(String when, long seconds) throws Exception {
     Map<String, long[]> before = ticks();
     TimeUnit.SECONDS.sleep(seconds); // the measured window
     Map<String, long[]> after = ticks();
@@ -339,8 +346,8 @@ public final class ChatLatencyBenchmark {
       each.append(String.format(" %s %.2f%%", name, share));
     }
     System.out.printf(
-        "idle CPU over %d s, %% of one core: %.2f%% (%s)%n",
-        seconds, total, each.toString().trim());
+        "idle CPU %s, over %d s, %% of one core: %.2f%% (%s)%n",
+        when, seconds, total, each.toString().trim());
   }
 
   private void rss(String title) throws IOException {
