@@ -24,7 +24,8 @@ import java.util.function.LongFunction;
  * One run of one turn on this instance: calls the model, feeds its tokens to the {@link
  * TurnWriter}, and ends the turn exactly once — done, error, cancelled or timed out. Callbacks come
  * from the HTTP client's threads, the timer and the cancel poller; each entry point hands its work
- * to the turn's {@link TurnContext}, which runs it in order, so nothing here takes a lock.
+ * to the turn's {@link dev.aicoder.common.SerialExecutor}, which runs it in order, so nothing here
+ * takes a lock.
  */
 final class Turn implements ModelClient.Listener {
 

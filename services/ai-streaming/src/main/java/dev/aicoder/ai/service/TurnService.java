@@ -3,6 +3,7 @@ package dev.aicoder.ai.service;
 import dev.aicoder.ai.config.AiConfig;
 import dev.aicoder.ai.model.ModelClient;
 import dev.aicoder.common.Resources;
+import dev.aicoder.common.SerialExecutor;
 import dev.aicoder.protocol.ChatMessage;
 import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Frame;
@@ -210,7 +211,7 @@ public class TurnService {
     // model call's bytes arrive: no hand-off to another thread per token. None of them blocks; the
     // end of a turn goes back to the workers (ended).
     Context loop = vertx.getOrCreateContext();
-    TurnContext serial = new TurnContext(task -> loop.runOnContext(v -> task.run()));
+    SerialExecutor serial = new SerialExecutor(task -> loop.runOnContext(v -> task.run()));
     TurnWriter writer = new TurnWriter(batches, turnId, lastSeq, metrics, serial);
     Turn turn =
         new Turn(

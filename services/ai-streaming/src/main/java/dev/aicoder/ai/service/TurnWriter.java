@@ -17,7 +17,8 @@ import java.util.function.LongFunction;
  * <p>Redis refuses an entry ID that is not above the last one, so if another worker took this turn
  * over, this writer's next append fails and the writer stops: the stream never holds two answers.
  *
- * <p>Called only in its turn's {@link TurnContext}, where Redis's replies come back too: no locks.
+ * <p>Called only in its turn's {@link dev.aicoder.common.SerialExecutor}, where Redis's replies
+ * come back too: no locks.
  */
 final class TurnWriter {
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aicoder.ai.TurnStreams;
 import dev.aicoder.ai.config.AiConfig;
 import dev.aicoder.ai.model.ModelClient;
+import dev.aicoder.common.SerialExecutor;
 import dev.aicoder.fakellm.FakeLlm;
 import dev.aicoder.fakellm.FakeLlmResource;
 import dev.aicoder.localredis.LocalRedisResource;
@@ -56,7 +57,7 @@ class WriteFailureTest {
     ExecutorService pool = Executors.newCachedThreadPool();
     try {
       CompletableFuture<String> outcome = new CompletableFuture<>();
-      TurnContext context = new TurnContext(pool);
+      SerialExecutor context = new SerialExecutor(pool);
       TurnWriter writer = new TurnWriter(batches, request.turnId(), 0, metrics, context);
       Turn turn =
           new Turn(

@@ -6,6 +6,7 @@ import dev.aicoder.chat.config.ChatConfig;
 import dev.aicoder.chat.service.ChatService;
 import dev.aicoder.chat.service.Sessions;
 import dev.aicoder.chat.service.TokenCheck;
+import dev.aicoder.common.SerialExecutor;
 import dev.aicoder.protocol.ErrorCode;
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
@@ -24,10 +25,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executor;
 
 /**
  * The browser endpoint of wire protocol version 1. A bad frame gets an {@code error} frame and the
@@ -38,7 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and no reactive pipeline. As a websockets-next endpoint, every frame sent cost a {@code Uni} and
  * its subscription on top (benchmarks/chat-latency has the figures). What a connection sends in is
  * handled off the event loop (it reads Redis), one frame after the other in arrival order ({@link
- * InOrder}). The subprotocols and the size bounds are the server's ({@link #customizeHttpServer}).
+ * SerialExecutor}). The subprotocols and the size bounds are the server's ({@link
+ * #customizeHttpServer}).
  */
 @ApplicationScoped
 public class ChatEndpoint implements HttpServerOptionsCustomizer {
@@ -101,11 +101,22 @@ public class ChatEndpoint implements HttpServerOptionsCustomizer {
   /** Sets the handlers at once (no frame is missed), then checks the token off the event loop. */
   private void opened(ServerWebSocket socket) {
     String id = UUID.randomUUID().toString();
-    InOrder inOrder = new InOrder(Vertx.currentContext());
+    Context context = Vertx.currentContext();
+    // Vert.x's ordered executeBlocking orders per event loop: every connection of a loop would
+    // wait behind one slow frame.
+    Executor inOrder =
+        new SerialExecutor(
+            task ->
+                context.executeBlocking(
+                    () -> {
+                      task.run();
+                      return null;
+                    },
+                    false));
     socket.textMessageHandler(
-        text -> inOrder.run(() -> handle(id, () -> FrameCodec.fromJson(text))));
+        text -> inOrder.execute(() -> handle(id, () -> FrameCodec.fromJson(text))));
     socket.binaryMessageHandler(
-        bytes -> inOrder.run(() -> handle(id, () -> FrameCodec.fromMsgpack(bytes.getBytes()))));
+        bytes -> inOrder.execute(() -> handle(id, () -> FrameCodec.fromMsgpack(bytes.getBytes()))));
     socket.pongHandler(
         data -> {
           Session session = sessions.get(id);
@@ -122,44 +133,7 @@ public class ChatEndpoint implements HttpServerOptionsCustomizer {
               .counter("aicoder.ws.closes", "code", code == null ? "none" : code.toString())
               .increment();
         });
-    inOrder.run(() -> admit(socket, id));
-  }
-
-  /**
-   * One connection's tasks, run on the worker pool one after the other in the order they came.
-   * (Vert.x's ordered {@code executeBlocking} orders per event loop, which would make every
-   * connection of a loop wait behind one slow frame.)
-   */
-  private static final class InOrder {
-    private final Context context;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
-
-    InOrder(Context context) {
-      this.context = context;
-    }
-
-    void run(Runnable task) {
-      tasks.add(task);
-      if (draining.compareAndSet(false, true)) {
-        context.executeBlocking(this::drain, false);
-      }
-    }
-
-    private Void drain() {
-      for (Runnable task; (task = tasks.poll()) != null; ) {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          Log.errorf(e, "Handling a chat socket's frame failed");
-        }
-      }
-      draining.set(false);
-      if (!tasks.isEmpty() && draining.compareAndSet(false, true)) {
-        context.executeBlocking(this::drain, false); // one came in after the last poll
-      }
-      return null;
-    }
+    inOrder.execute(() -> admit(socket, id));
   }
 
   private void admit(ServerWebSocket socket, String id) {

@@ -1,4 +1,4 @@
-package dev.aicoder.ai.service;
+package dev.aicoder.common;
 
 import io.quarkus.logging.Log;
 import java.util.Queue;
@@ -8,17 +8,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One turn's serialized context: tasks run one at a time, in the order they were submitted, on a
- * shared pool. Tokens, the writer's replies, timers and cancels of a turn all run here, so its
- * state needs no lock and no thread ever waits for another's.
+ * Tasks run one at a time, in the order they were submitted, on a shared pool: what one thing (a
+ * turn in ai-streaming, a connection in chat-websocket) does runs here, so its state needs no lock
+ * and no thread ever waits for another's, while different things run in parallel.
  */
-final class TurnContext implements Executor {
+public final class SerialExecutor implements Executor {
 
   private final Executor pool;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
-  TurnContext(Executor pool) {
+  public SerialExecutor(Executor pool) {
     this.pool = pool;
   }
 
@@ -34,7 +34,7 @@ final class TurnContext implements Executor {
         pool.execute(this::drain);
       } catch (RejectedExecutionException e) {
         scheduled.set(false);
-        Log.debug("A turn's task was dropped: the service is stopping");
+        Log.debug("A serialized task was dropped: the service is stopping");
       }
     }
   }
@@ -46,7 +46,7 @@ final class TurnContext implements Executor {
         try {
           task.run();
         } catch (RuntimeException e) {
-          Log.error("A turn's task failed", e);
+          Log.error("A serialized task failed", e);
         }
       }
     } finally {
