@@ -180,6 +180,11 @@ public class TurnService {
     return List.copyOf(running.keySet());
   }
 
+  /** Whether a turn is starting or running here. */
+  public boolean busy() {
+    return starting.get() > 0 || !running.isEmpty();
+  }
+
   public int activeCount() {
     return running.size();
   }

@@ -17,11 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the open, read and the two {@code stat}s around it, and the hand-off to a worker thread, cost
  * more than the rest of a small file read (benchmarks/README.md, file-read). Every change made
  * through this gateway replica ({@link WorkspaceFiles}) drops its workspace's files at once, so a
- * reader never gets an older version than one this replica wrote; other replicas drop them within a
- * tenth of a second ({@link FileChangeFeed}), and a change made beside the gateway (a shell on the
- * volume) is seen within the window. Writes still compare against the disk, so a stale read can
- * never overwrite newer work: its {@code If-Match} gets 412. Past {@code files.cache-size} bytes
- * the least useful files are evicted.
+ * reader never gets an older version than one this replica wrote; other replicas drop them as soon
+ * as their blocking read of the change feed returns ({@link FileChangeFeed}), and a change made
+ * beside the gateway (a shell on the volume) is seen within the window. Writes still compare
+ * against the disk, so a stale read can never overwrite newer work: its {@code If-Match} gets 412.
+ * Past {@code files.cache-size} bytes the least useful files are evicted.
  */
 @ApplicationScoped
 public class FileCache {

@@ -57,7 +57,8 @@ class FileChangeFeedTest {
     redis.stream(String.class)
         .xadd(GatewayKeys.FILE_CHANGES, Map.of("workspace", workspace, "replica", "other"));
 
-    // The feed is read every 0.1 s. Well before the 5 s after which the team membership is looked
+    // The feed's blocking read returns with the entry. Well before the 5 s after which the team
+    // membership is looked
     // up again (that slower path reads the disk anyway), the new content must be served.
     long deadline = System.currentTimeMillis() + 2_000;
     String seen = read(alice, file);
