@@ -19,6 +19,8 @@ import io.vertx.core.parsetools.RecordParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,6 +118,9 @@ public final class ChatLatencyBenchmark {
     }
   }
 
+  private final Map<Path, Long> runsSeen = new HashMap<>();
+  private final Map<String, Long> runsSoFar = new HashMap<>();
+
   private ChatLatencyBenchmark() throws IOException {
     String[] hostPort = System.getProperty("model", "127.0.0.1:8190").split(":");
     modelHost = hostPort[0];
@@ -155,6 +162,7 @@ public final class ChatLatencyBenchmark {
         windowNanos / 1_000_000,
         msgpack ? "MessagePack" : "JSON");
     rss("RSS after start");
+    wakeUps();
 
     long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("warmup.s", 60));
     int rounds = 0;
@@ -298,11 +306,15 @@ public final class ChatLatencyBenchmark {
     return stats;
   }
 
-  /** CPU ticks of each process so far: all threads, and its JIT compiler threads. */
+  /**
+   * Per process so far: CPU ticks of all threads, of its JIT compiler threads, in the kernel, and
+   * the times its threads were put on a CPU (schedstat's third field: wake-ups and preemptions).
+   */
   private Map<String, long[]> ticks() throws IOException {
     Map<String, long[]> ticks = new LinkedHashMap<>();
     for (Map.Entry<String, Long> p : pids.entrySet()) {
       long jit = 0;
+      long runs = runsSoFar.getOrDefault(p.getKey(), 0L);
       try (var tasks = Files.list(Path.of("/proc/" + p.getValue() + "/task"))) {
         for (Path task : tasks.toList()) {
           try {
@@ -311,6 +323,12 @@ public final class ChatLatencyBenchmark {
             if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
               jit += cpuTicks(stat);
             }
+            // A thread's count since it was last read (all of it for one started since), so a
+            // thread that ended takes nothing away.
+            long count =
+                Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[2]);
+            Long before = runsSeen.put(task, count);
+            runs += count - (before == null ? 0 : before);
           } catch (IOException gone) {
             // a thread that ended meanwhile
           }
@@ -318,7 +336,8 @@ public final class ChatLatencyBenchmark {
       }
       String[] stat = statFields(Files.readString(Path.of("/proc/" + p.getValue() + "/stat")));
       long system = Long.parseLong(stat[12]);
-      ticks.put(p.getKey(), new long[] {Long.parseLong(stat[11]) + system, jit, system});
+      runsSoFar.put(p.getKey(), runs);
+      ticks.put(p.getKey(), new long[] {Long.parseLong(stat[11]) + system, jit, system, runs});
     }
     return ticks;
   }
@@ -334,20 +353,57 @@ public final class ChatLatencyBenchmark {
     return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
   }
 
+  /**
+   * What waking a sleeping thread costs on this machine, the unit the low-load and idle figures are
+   * made of: a thread's own CPU (ThreadMXBean: user and kernel) per wake-up, woken by its timer
+   * every 50 ms, and woken by another thread's hand-off every 2 ms (as a socket's event loop is by
+   * another thread's write).
+   */
+  private static void wakeUps() throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    int n = 100;
+    long before = threads.getCurrentThreadCpuTime();
+    for (int i = 0; i < n; i++) {
+      LockSupport.parkNanos(50_000_000L); // the timer being measured
+    }
+    double timer = (threads.getCurrentThreadCpuTime() - before) / 1e3 / n;
+    CompletableFuture<Long> woken = new CompletableFuture<>();
+    Thread sleeper =
+        new Thread(
+            () -> {
+              long start = threads.getCurrentThreadCpuTime();
+              for (int i = 0; i < 10 * n; i++) {
+                LockSupport.park(); // until the hand-off below (or, rarely, spuriously)
+              }
+              woken.complete(threads.getCurrentThreadCpuTime() - start);
+            });
+    sleeper.start();
+    while (!woken.isDone()) {
+      TimeUnit.MILLISECONDS.sleep(2); // the sleeper goes back to sleep in between
+      LockSupport.unpark(sleeper);
+    }
+    System.out.printf(
+        "one wake-up of a sleeping thread costs it %.0f µs of CPU by its own timer, %.0f µs by"
+            + " another thread's hand-off%n",
+        timer, woken.get() / 1e3 / (10 * n));
+  }
+
   private void idle(String when, long seconds) throws Exception {
     Map<String, long[]> before = ticks();
     TimeUnit.SECONDS.sleep(seconds); // the measured window
     Map<String, long[]> after = ticks();
     StringBuilder each = new StringBuilder();
     double total = 0;
+    long woken = 0;
     for (String name : after.keySet()) {
       double share = (after.get(name)[0] - before.get(name)[0]) * TICK_NANOS / (seconds * 1e7);
       total += share;
+      woken += after.get(name)[3] - before.get(name)[3];
       each.append(String.format(" %s %.2f%%", name, share));
     }
     System.out.printf(
-        "idle CPU %s, over %d s, %% of one core: %.2f%% (%s)%n",
-        when, seconds, total, each.toString().trim());
+        "idle CPU %s, over %d s, %% of one core: %.2f%% (%s), %d wake-ups a second%n",
+        when, seconds, total, each.toString().trim(), woken / seconds);
   }
 
   private void rss(String title) throws IOException {
@@ -576,13 +632,21 @@ public final class ChatLatencyBenchmark {
         each.append(each.isEmpty() ? "" : "/").append(String.format("%.0f", phase.perToken(name)));
       }
       long delivered = runs.size() * (long) tokens;
+      StringBuilder woken = new StringBuilder();
+      for (String name : PATH) {
+        long[] t = phase.ticks().get(name);
+        woken
+            .append(woken.isEmpty() ? "" : "/")
+            .append(String.format("%.1f", t == null ? 0 : t[3] / (double) delivered));
+      }
       cpu =
           String.format(
-              "%s = %.0f (JIT %.0f, kernel %.0f)",
+              "%s = %.0f (JIT %.0f, kernel %.0f; wake-ups per token %s)",
               each,
               phase.perToken(null),
               phase.pathNanos(1) / 1e3 / delivered,
-              phase.pathNanos(2) / 1e3 / delivered);
+              phase.pathNanos(2) / 1e3 / delivered,
+              woken);
     }
     if (!path.equals("model") && !runs.isEmpty()) {
       long delivered = runs.size() * (long) tokens;
