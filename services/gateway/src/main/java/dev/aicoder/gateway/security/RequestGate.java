@@ -26,10 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * through Redis without a Redis call per request: each replica counts locally and adds its counts
  * to the shared windows {@link #SYNC_MS} ms after the first unsent count, learning the other
  * replicas' totals in the same call (no timer while no request comes: an idle gateway woke 10 times
- * a second for nothing, at about 150 µs of CPU a wake-up here; benchmarks/chat-latency); a token's
- * revocation is looked up at most once per {@link #REVOCATION_RECHECK_MS} ms. So a limit holds
- * across replicas to within one sync, and a sign-out reaches every replica within a second (at once
- * on the replica that handled it).
+ * a second for nothing; benchmarks/chat-latency); a token's revocation is looked up at most once
+ * per {@link #REVOCATION_RECHECK_MS} ms. So a limit holds across replicas to within one sync, and a
+ * sign-out reaches every replica within a second (at once on the replica that handled it).
  */
 @ApplicationScoped
 public class RequestGate {

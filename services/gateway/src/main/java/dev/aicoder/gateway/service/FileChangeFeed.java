@@ -23,14 +23,16 @@ import java.util.UUID;
  * their {@link FileCache} drops them at once instead of at the end of the cache window. Changes go
  * to a Redis stream that each replica reads with a blocking {@code XREAD}, always one in flight:
  * unlike pub/sub, a replica that lost Redis for a while reads what it missed. An idle gateway wakes
- * once per {@link #BLOCK} instead of for a poll every 100 ms (a tenth of its idle event loop's CPU;
- * benchmarks/chat-latency). While Redis is unreachable, the read is retried every {@link #RETRY_MS}
- * ms and the window still bounds how stale a read can be.
+ * once per {@link #BLOCK} instead of for a poll every 100 ms (with the request gate's timer, two
+ * thirds of its idle event loop's CPU; benchmarks/chat-latency). A read that does not answer {@link
+ * #GIVE_UP} after its block ended (a connection gone silent) fails; a failed read is retried every
+ * {@link #RETRY_MS} ms, and meanwhile the window still bounds how stale a read can be.
  */
 @ApplicationScoped
 public class FileChangeFeed {
 
   static final Duration BLOCK = Duration.ofSeconds(5);
+  static final Duration GIVE_UP = Duration.ofSeconds(5);
   static final long RETRY_MS = 250;
   private static final long MAX_LENGTH = 10_000;
   private static final int BATCH = 1_000;
@@ -76,6 +78,9 @@ public class FileChangeFeed {
     }
     streams
         .xread(GatewayKeys.FILE_CHANGES, lastId, new XReadArgs().count(BATCH).block(BLOCK))
+        .ifNoItem()
+        .after(BLOCK.plus(GIVE_UP))
+        .fail()
         .subscribe()
         .with(
             entries -> {
