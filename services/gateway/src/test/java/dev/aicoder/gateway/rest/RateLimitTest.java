@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.aicoder.gateway.Api;
+import dev.aicoder.gateway.GatewayKeys;
 import dev.aicoder.localredis.LocalRedisResource;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,10 @@ class RateLimitTest {
           "aicoder.gateway.limits.window", "3s");
     }
   }
+
+  private static final long WINDOW_MS = 3000;
+
+  @Inject RedisDataSource redis;
 
   @Test
   void tooManyRequestsAnswer429WithRetryAfterAndRecover() {
@@ -52,5 +59,35 @@ class RateLimitTest {
         .atMost(Duration.ofSeconds(8))
         .pollInterval(Duration.ofMillis(500))
         .until(() -> as(token).get("/api/me").statusCode() == 200);
+  }
+
+  /** What the other gateway replicas see: this one's counts in Redis, and theirs learned here. */
+  @Test
+  void countsAreSharedWithTheOtherReplicasThroughRedis() {
+    String token = Api.newMember("shared");
+    String user = as(token).get("/api/me").jsonPath().getString("username");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> counted(user, System.currentTimeMillis() / WINDOW_MS) > 0);
+
+    // Another replica counted a thousand requests of this user in the current window.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              String key = GatewayKeys.userWindow(user, System.currentTimeMillis() / WINDOW_MS);
+              redis.value(Long.class).incrby(key, 1000);
+              return as(token).get("/api/me").statusCode() == 429;
+            });
+  }
+
+  /** This user's shared count in the given window and the one before (a sync may straddle them). */
+  private long counted(String user, long window) {
+    long sum = 0;
+    for (long w = window - 1; w <= window; w++) {
+      Long n = redis.value(Long.class).get(GatewayKeys.userWindow(user, w));
+      sum += n == null ? 0 : n;
+    }
+    return sum;
   }
 }
