@@ -97,9 +97,15 @@ export async function adminSteps(ctx) {
       await row.getByRole("button", { name: `Enable ${USER}` }).waitFor();
       await shot("admin-disabled");
 
-      // Their next request (opening a file) is refused and the tab goes back to sign-in.
-      await ada.page.getByRole("treeitem", { name: "hello.py" }).click();
+      // Their next request (opening a file) is refused and the tab goes back to sign-in. The chat
+      // socket's token check (every 5 s) may sign the tab out first, and then there is no file to
+      // click: either way the session must end within seconds.
+      const opened = ada.page
+        .getByRole("treeitem", { name: "hello.py" })
+        .click({ timeout: 10_000 })
+        .catch(() => {}); // gone already: the sign-in below is what counts
       await ada.page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 10_000 });
+      await opened;
       await ada.page.getByLabel("User name").fill(USER);
       await ada.page.getByLabel("Password").fill(PASSWORD);
       await ada.page.getByRole("button", { name: "Sign in" }).click();
