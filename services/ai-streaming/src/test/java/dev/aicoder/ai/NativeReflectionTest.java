@@ -25,6 +25,7 @@ class NativeReflectionTest {
                     // in-process only
                     "dev.aicoder.ai.service.TurnService$Running",
                     "dev.aicoder.ai.service.EventBatches$Pending",
+                    "dev.aicoder.ai.service.Lanes$Lane",
                     "dev.aicoder.ai.stream.RequestEntries$Read")))
         .as("serialized records without @RegisterForReflection")
         .isEmpty();

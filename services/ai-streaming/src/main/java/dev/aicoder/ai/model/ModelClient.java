@@ -62,11 +62,11 @@ public class ModelClient {
   private final Optional<String> url;
   private final String authorization;
   private final long idleTimeoutMs;
-  private final HttpClient client;
+  private final int poolSize;
   private final OpenTelemetry telemetry;
   private final Tracer tracer;
 
-  ModelClient(AiConfig config, Vertx vertx, OpenTelemetry telemetry, Tracer tracer) {
+  ModelClient(AiConfig config, OpenTelemetry telemetry, Tracer tracer) {
     this.tracer = tracer;
     this.llm = config.llm();
     this.maxOutputTokens = config.maxOutputTokens();
@@ -80,15 +80,23 @@ public class ModelClient {
             .map(base -> base.replaceAll("/+$", "") + "/chat/completions");
     this.authorization = "Bearer " + llm.apiKey().filter(k -> !k.isBlank()).orElse("none");
     // Every streaming turn holds a connection for its whole answer.
-    this.client =
-        vertx.createHttpClient(
-            new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
-            new PoolOptions().setHttp1MaxSize(config.maxConcurrentStreams() + 8));
+    this.poolSize = config.maxConcurrentStreams() + 8;
     if (url.isEmpty()) {
       Log.warn("No model configured: set AI_CODER_LLM_BASE_URL (and AI_CODER_LLM_MODEL)");
     } else {
       Log.infof("Model endpoint %s, model %s", llm.baseUrl().get(), llm.model());
     }
+  }
+
+  /**
+   * A pool of connections to the model. Vert.x opens a connection on the event loop that asks for
+   * it but hands a free one to any loop, so a pool used from one loop only keeps its connections,
+   * and its answers' bytes, on that loop.
+   */
+  public HttpClient newPool(Vertx vertx) {
+    return vertx.createHttpClient(
+        new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(poolSize));
   }
 
   public boolean isConfigured() {
@@ -113,10 +121,12 @@ public class ModelClient {
   }
 
   /**
-   * Starts streaming a completion; the returned handle aborts the HTTP call. The call is a client
-   * span under {@code trace} (the turn's), and goes to the model server as its {@code traceparent}.
+   * Starts streaming a completion over a connection of {@code pool} ({@link #newPool}); the
+   * returned handle aborts the HTTP call. The call is a client span under {@code trace} (the
+   * turn's), and goes to the model server as its {@code traceparent}.
    */
-  public ResponseHandle stream(List<Message> messages, Context trace, Listener listener) {
+  public ResponseHandle stream(
+      HttpClient pool, List<Message> messages, Context trace, Listener listener) {
     ChatCompletionRequest request =
         ChatCompletionRequest.builder().model(llm.model()).messages(messages).stream(true)
             .streamOptions(StreamOptions.builder().includeUsage(true).build())
@@ -153,7 +163,7 @@ public class ModelClient {
         .inject(trace.with(span), options, (o, key, value) -> o.putHeader(key, value));
     try {
       Buffer body = Buffer.buffer(JSON.writeValueAsBytes(request));
-      client.request(options).onSuccess(sent -> call.send(sent, body)).onFailure(call::failed);
+      pool.request(options).onSuccess(sent -> call.send(sent, body)).onFailure(call::failed);
     } catch (IOException e) {
       call.failed(e);
     }

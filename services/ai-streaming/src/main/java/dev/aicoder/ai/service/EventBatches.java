@@ -2,10 +2,11 @@ package dev.aicoder.ai.service;
 
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.TurnEvents;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -15,29 +16,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Writes the events of every turn running here to Redis, together ({@link TurnEvents}): an event
- * goes out at once when no batch is in flight, and events that arrive while one is go out together
- * in the next. Like a turn's own coalescing, there is no timer: a lone event waits for nothing, and
- * under load one {@code EVAL} carries the events of many turns. At 200 streams this replaced one
- * command per event (an {@code EVAL}, the Redis client's pooled connection, its timer and counter,
- * and a script call in Redis) with one per batch.
+ * Writes the events of a lane's turns ({@link Lanes}) to Redis, together ({@link TurnEvents}): an
+ * event goes out at once when no batch is in flight, and events that arrive while one is go out
+ * together in the next. Like a turn's own coalescing, there is no timer: a lone event waits for
+ * nothing, and under load one {@code EVAL} carries the events of many turns. At 200 streams this
+ * replaced one command per event (an {@code EVAL}, the Redis client's pooled connection, its timer
+ * and counter, and a script call in Redis) with one per batch.
  *
  * <p>Each turn has at most one event in flight ({@link TurnWriter}), so a batch never reorders a
  * turn's events, and a refused event (another worker took the turn over) fails only its turn.
  */
-@ApplicationScoped
-class EventBatches {
+final class EventBatches {
 
   /** The most events in one command; a longer queue goes out in the following ones. */
   static final int MAX_BATCH = 256;
 
-  private final ReactiveRedisDataSource redis;
+  private final Redis redis;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean sending = new AtomicBoolean();
 
   private record Pending(Frame.TurnEvent event, Executor context, Consumer<Throwable> written) {}
 
-  EventBatches(ReactiveRedisDataSource redis) {
+  EventBatches(Redis redis) {
     this.redis = redis;
   }
 
@@ -70,10 +70,11 @@ class EventBatches {
     for (Pending p : batch) {
       events.add(p.event());
     }
-    redis
-        .execute("EVAL", TurnEvents.append(events))
-        .subscribe()
-        .with(reply -> written(batch, reply, null), error -> written(batch, null, error));
+    Request eval = Request.cmd(Command.EVAL);
+    for (String arg : TurnEvents.append(events)) {
+      eval.arg(arg);
+    }
+    redis.send(eval).onComplete(done -> written(batch, done.result(), done.cause()));
   }
 
   private void written(List<Pending> batch, Response reply, Throwable error) {

@@ -10,6 +10,7 @@ import dev.langchain4j.model.openai.internal.chat.Message;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ final class Turn implements ModelClient.Listener {
   private final TurnRequest request;
   private final TurnWriter writer;
   private final ModelClient model;
+  private final HttpClient modelPool;
   private final AiConfig config;
   private final TurnMetrics metrics;
   private final ScheduledExecutorService timer;
@@ -75,6 +77,7 @@ final class Turn implements ModelClient.Listener {
       TurnRequest request,
       TurnWriter writer,
       ModelClient model,
+      HttpClient modelPool,
       AiConfig config,
       TurnMetrics metrics,
       ScheduledExecutorService timer,
@@ -85,6 +88,7 @@ final class Turn implements ModelClient.Listener {
     this.request = request;
     this.writer = writer;
     this.model = model;
+    this.modelPool = modelPool;
     this.config = config;
     this.metrics = metrics;
     this.timer = timer;
@@ -227,7 +231,7 @@ final class Turn implements ModelClient.Listener {
       call = Replay.start(hit, this, timer, config.answerCache().replayGap());
       return;
     }
-    call = model.stream(messages, Context.root().with(span), this);
+    call = model.stream(modelPool, messages, Context.root().with(span), this);
   }
 
   @Override

@@ -13,8 +13,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,14 +46,13 @@ public class TurnService {
   private final ModelClient model;
   private final StreamCommands<String, String, String> streams;
   private final RedisDataSource redis;
-  private final EventBatches batches;
+  private final Lanes lanes;
   private final ConversationHistory history;
   private final TurnMetrics metrics;
   private final TurnSpans spans;
   private final TurnRefusals refusals;
   private final PromptContext context;
   private final AnswerCache answers;
-  private final Vertx vertx;
   private final ExecutorService workers =
       Executors.newCachedThreadPool(r -> new Thread(r, "turn-worker"));
   private final ScheduledExecutorService timer =
@@ -71,15 +68,13 @@ public class TurnService {
       AiConfig config,
       ModelClient model,
       RedisDataSource redis,
-      EventBatches batches,
+      Lanes lanes,
       ConversationHistory history,
       TurnMetrics metrics,
       TurnSpans spans,
       TurnRefusals refusals,
       PromptContext context,
-      AnswerCache answers,
-      Vertx vertx) {
-    this.vertx = vertx;
+      AnswerCache answers) {
     this.answers = answers;
     this.spans = spans;
     this.context = context;
@@ -87,7 +82,7 @@ public class TurnService {
     this.config = config;
     this.model = model;
     this.redis = redis;
-    this.batches = batches;
+    this.lanes = lanes;
     this.streams = redis.stream(String.class);
     this.history = history;
     this.metrics = metrics;
@@ -212,17 +207,19 @@ public class TurnService {
       release.run();
       return;
     }
-    // The turn's tasks (its tokens, Redis's replies, its timers) run on one event loop, where its
-    // model call's bytes arrive: no hand-off to another thread per token. None of them blocks; the
-    // end of a turn goes back to the workers (ended).
-    Context loop = vertx.getOrCreateContext();
-    SerialExecutor serial = new SerialExecutor(task -> loop.runOnContext(v -> task.run()));
-    TurnWriter writer = new TurnWriter(batches, turnId, lastSeq, metrics, serial);
+    // The turn's tasks (its tokens, Redis's replies, its timers) run on its lane's event loop,
+    // where its model call's bytes and its writes' replies arrive: no hand-off to another thread
+    // per token. None of them blocks; the end of a turn goes back to the workers (ended).
+    Lanes.Lane lane = lanes.next();
+    SerialExecutor serial =
+        new SerialExecutor(task -> lane.context().runOnContext(v -> task.run()));
+    TurnWriter writer = new TurnWriter(lane.batches(), turnId, lastSeq, metrics, serial);
     Turn turn =
         new Turn(
             request,
             writer,
             model,
+            lane.model(),
             config,
             metrics,
             timer,

@@ -28,7 +28,7 @@ class EventBatchesTest {
 
   private static final int TURNS = 100;
 
-  @Inject EventBatches batches;
+  @Inject Lanes lanes;
   @Inject RedisDataSource redis;
 
   @Test
@@ -37,6 +37,7 @@ class EventBatchesTest {
     String refused = run + "-refused";
     // Another worker already wrote this turn's seq 1.
     redis.execute("XADD", Keys.turn(refused), Keys.entryId(1), Keys.EVENT_FIELD, "{}");
+    EventBatches batches = lanes.next().batches();
     long evalsBefore = evals();
 
     List<CompletableFuture<Throwable>> outcomes = new ArrayList<>();

@@ -42,7 +42,7 @@ class WriteFailureTest {
   private static final Duration WITHIN = Duration.ofSeconds(20);
 
   @Inject RedisDataSource redis;
-  @Inject EventBatches batches;
+  @Inject Lanes lanes;
   @Inject ModelClient model;
   @Inject AiConfig config;
   @Inject TurnMetrics metrics;
@@ -58,12 +58,14 @@ class WriteFailureTest {
     try {
       CompletableFuture<String> outcome = new CompletableFuture<>();
       SerialExecutor context = new SerialExecutor(pool);
-      TurnWriter writer = new TurnWriter(batches, request.turnId(), 0, metrics, context);
+      Lanes.Lane lane = lanes.next();
+      TurnWriter writer = new TurnWriter(lane.batches(), request.turnId(), 0, metrics, context);
       Turn turn =
           new Turn(
               request,
               writer,
               model,
+              lane.model(),
               config,
               metrics,
               timer,

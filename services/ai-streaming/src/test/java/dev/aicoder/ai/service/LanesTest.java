@@ -1,0 +1,131 @@
+package dev.aicoder.ai.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aicoder.ai.model.ModelClient;
+import dev.aicoder.fakellm.FakeLlmResource;
+import dev.aicoder.localredis.LocalRedisResource;
+import dev.aicoder.protocol.Frame;
+import dev.langchain4j.model.openai.internal.chat.UserMessage;
+import io.opentelemetry.context.Context;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A lane's model answers and Redis replies need no other event loop: with every other lane's loop
+ * blocked, a lane still writes an event and streams an answer. Vert.x brings a callback back to the
+ * caller's loop whatever loop its connection is on, so this, not the callback's thread, is what
+ * tells a lane's connections apart from shared ones: with the shared clients, whose connections sit
+ * on whatever loop opened them (the model's) or all on one loop (Redis's), it fails.
+ */
+@QuarkusTest
+@QuarkusTestResource(LocalRedisResource.class)
+@QuarkusTestResource(FakeLlmResource.class)
+class LanesTest {
+
+  @Inject Lanes lanes;
+  @Inject ModelClient model;
+
+  @Test
+  void aLaneWritesAndStreamsWhileEveryOtherLaneIsBlocked() throws Exception {
+    assertThat(lanes.size()).as("one lane per event loop").isGreaterThan(1);
+    List<Lanes.Lane> all = new ArrayList<>();
+    for (int i = 0; i < lanes.size(); i++) {
+      all.add(lanes.next());
+    }
+    Set<Thread> loops = new HashSet<>();
+    for (Lanes.Lane lane : all) {
+      loops.add(onLane(lane));
+    }
+    assertThat(loops).as("each lane on its own event loop").hasSize(lanes.size());
+
+    // Twice round: the second time the lanes' connections are pooled ones, not new.
+    for (int round = 0; round < 2; round++) {
+      for (Lanes.Lane lane : all) {
+        CountDownLatch release = new CountDownLatch(1);
+        for (Lanes.Lane other : all) {
+          if (other != lane) {
+            block(other, release);
+          }
+        }
+        try {
+          writeAndStream(lane);
+        } finally {
+          release.countDown();
+        }
+      }
+    }
+  }
+
+  private void writeAndStream(Lanes.Lane lane) throws Exception {
+    CompletableFuture<Throwable> written = new CompletableFuture<>();
+    String turnId = "lanes-" + UUID.randomUUID();
+    lane.context()
+        .runOnContext(
+            v ->
+                lane.batches()
+                    .append(new Frame.Delta(turnId, 1, "x"), Runnable::run, written::complete));
+    assertThat(written.get(5, TimeUnit.SECONDS)).as("the write's outcome").isNull();
+
+    List<String> tokens = new CopyOnWriteArrayList<>();
+    CompletableFuture<String> complete = new CompletableFuture<>();
+    lane.context()
+        .runOnContext(
+            v ->
+                model.stream(
+                    lane.model(),
+                    List.of(UserMessage.from("lanes #tokens=5")),
+                    Context.root(),
+                    new ModelClient.Listener() {
+                      @Override
+                      public void onToken(String text) {
+                        tokens.add(text);
+                      }
+
+                      @Override
+                      public void onComplete(int in, int out, String finishReason) {
+                        complete.complete(finishReason);
+                      }
+
+                      @Override
+                      public void onError(Throwable error) {
+                        complete.completeExceptionally(error);
+                      }
+                    }));
+    assertThat(complete.get(5, TimeUnit.SECONDS)).as("the answer's end").isEqualTo("stop");
+    assertThat(tokens).as("the answer's tokens").hasSize(5);
+  }
+
+  /** Holds the lane's event loop until {@code release}; returns once it is held. */
+  private static void block(Lanes.Lane lane, CountDownLatch release) throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    lane.context()
+        .runOnContext(
+            v -> {
+              held.countDown();
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    assertThat(held.await(10, TimeUnit.SECONDS)).as("the other lane's loop held").isTrue();
+  }
+
+  private static Thread onLane(Lanes.Lane lane) throws Exception {
+    CompletableFuture<Thread> thread = new CompletableFuture<>();
+    lane.context().runOnContext(v -> thread.complete(Thread.currentThread()));
+    return thread.get(10, TimeUnit.SECONDS);
+  }
+}
