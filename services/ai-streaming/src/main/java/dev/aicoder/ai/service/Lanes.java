@@ -3,6 +3,8 @@ package dev.aicoder.ai.service;
 import dev.aicoder.ai.model.ModelClient;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.client.RedisOptionsCustomizer;
+import io.quarkus.redis.runtime.client.ObservableRedis;
+import io.quarkus.redis.runtime.client.ObservableRedisMetrics;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.AbstractVerticle;
@@ -13,6 +15,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,8 +45,15 @@ public class Lanes {
   private final List<Lane> lanes = new CopyOnWriteArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
 
-  Lanes(Vertx vertx, ModelClient model, ConfiguredRedis configured) {
+  Lanes(
+      Vertx vertx,
+      ModelClient model,
+      ConfiguredRedis configured,
+      Instance<ObservableRedisMetrics> metrics) {
     RedisOptions options = configured.options();
+    // Counted as the default client's commands, as Quarkus counts its own (the Redis alerts).
+    ObservableRedisMetrics counted =
+        metrics.isResolvable() ? metrics.get() : ObservableRedisMetrics.NOOP;
     int loops = 0;
     for (var ignored : vertx.nettyEventLoopGroup()) {
       loops++;
@@ -51,7 +61,8 @@ public class Lanes {
     try {
       vertx
           .deployVerticle(
-              () -> new LaneVerticle(model, options), new DeploymentOptions().setInstances(loops))
+              () -> new LaneVerticle(model, options, counted),
+              new DeploymentOptions().setInstances(loops))
           .toCompletionStage()
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
@@ -73,19 +84,25 @@ public class Lanes {
   private final class LaneVerticle extends AbstractVerticle {
     private final ModelClient model;
     private final RedisOptions options;
+    private final ObservableRedisMetrics metrics;
     private HttpClient http;
     private Redis redis;
 
-    LaneVerticle(ModelClient model, RedisOptions options) {
+    LaneVerticle(ModelClient model, RedisOptions options, ObservableRedisMetrics metrics) {
       this.model = model;
       this.options = options;
+      this.metrics = metrics;
     }
 
     @Override
     public void start() {
       // Created on this verticle's event loop: their connections are made on it.
       http = model.newPool(vertx);
-      redis = Redis.createClient(vertx, new RedisOptions(options));
+      redis =
+          new ObservableRedis(
+              Redis.createClient(vertx, new RedisOptions(options)),
+              RedisConfig.DEFAULT_CLIENT_NAME,
+              metrics);
       lanes.add(new Lane(context, http, new EventBatches(redis)));
     }
 

@@ -10,7 +10,9 @@ import dev.langchain4j.model.openai.internal.chat.UserMessage;
 import io.opentelemetry.context.Context;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +71,30 @@ class LanesTest {
         }
       }
     }
+  }
+
+  /**
+   * The Redis alerts and dashboards count the default client's commands: the lanes' are among them.
+   */
+  @Test
+  void aLanesWritesAreCountedWithTheDefaultClientsCommands() throws Exception {
+    // Many, as the service's own upkeep adds a few commands a second.
+    int writes = 500;
+    double before = commandsCounted();
+    Lanes.Lane lane = lanes.next();
+    for (int i = 0; i < writes; i++) {
+      CompletableFuture<Throwable> written = new CompletableFuture<>();
+      String turnId = "counted-" + UUID.randomUUID();
+      lane.context()
+          .runOnContext(
+              v ->
+                  lane.batches()
+                      .append(new Frame.Delta(turnId, 1, "x"), Runnable::run, written::complete));
+      assertThat(written.get(5, TimeUnit.SECONDS)).isNull();
+    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(commandsCounted() - before).isGreaterThanOrEqualTo(writes));
   }
 
   private void writeAndStream(Lanes.Lane lane) throws Exception {
@@ -121,6 +150,16 @@ class LanesTest {
               }
             });
     assertThat(held.await(10, TimeUnit.SECONDS)).as("the other lane's loop held").isTrue();
+  }
+
+  /** The default client's successful commands, as /q/metrics shows them. */
+  private static double commandsCounted() {
+    String metrics = RestAssured.get("/q/metrics").asString();
+    Matcher m =
+        Pattern.compile(
+                "redis_commands_success_total\\{[^}]*client_name=\"<default>\"[^}]*} (\\S+)")
+            .matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   private static Thread onLane(Lanes.Lane lane) throws Exception {
