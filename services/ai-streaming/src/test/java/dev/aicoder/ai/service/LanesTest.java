@@ -83,14 +83,7 @@ class LanesTest {
     double before = commandsCounted();
     Lanes.Lane lane = lanes.next();
     for (int i = 0; i < writes; i++) {
-      CompletableFuture<Throwable> written = new CompletableFuture<>();
-      String turnId = "counted-" + UUID.randomUUID();
-      lane.context()
-          .runOnContext(
-              v ->
-                  lane.batches()
-                      .append(new Frame.Delta(turnId, 1, "x"), Runnable::run, written::complete));
-      assertThat(written.get(5, TimeUnit.SECONDS)).isNull();
+      assertThat(write(lane).get(5, TimeUnit.SECONDS)).isNull();
     }
     Awaitility.await()
         .atMost(Duration.ofSeconds(5))
@@ -98,14 +91,7 @@ class LanesTest {
   }
 
   private void writeAndStream(Lanes.Lane lane) throws Exception {
-    CompletableFuture<Throwable> written = new CompletableFuture<>();
-    String turnId = "lanes-" + UUID.randomUUID();
-    lane.context()
-        .runOnContext(
-            v ->
-                lane.batches()
-                    .append(new Frame.Delta(turnId, 1, "x"), Runnable::run, written::complete));
-    assertThat(written.get(5, TimeUnit.SECONDS)).as("the write's outcome").isNull();
+    assertThat(write(lane).get(5, TimeUnit.SECONDS)).as("the write's outcome").isNull();
 
     List<String> tokens = new CopyOnWriteArrayList<>();
     CompletableFuture<String> complete = new CompletableFuture<>();
@@ -134,6 +120,18 @@ class LanesTest {
                     }));
     assertThat(complete.get(5, TimeUnit.SECONDS)).as("the answer's end").isEqualTo("stop");
     assertThat(tokens).as("the answer's tokens").hasSize(5);
+  }
+
+  /** Writes a new turn's first event through the lane; completes with its error, or null. */
+  private static CompletableFuture<Throwable> write(Lanes.Lane lane) {
+    CompletableFuture<Throwable> written = new CompletableFuture<>();
+    String turnId = "lanes-" + UUID.randomUUID();
+    lane.context()
+        .runOnContext(
+            v ->
+                lane.batches()
+                    .append(new Frame.Delta(turnId, 1, "x"), Runnable::run, written::complete));
+    return written;
   }
 
   /** Holds the lane's event loop until {@code release}; returns once it is held. */
