@@ -1,10 +1,8 @@
 package dev.aicoder.ai.service;
 
 import dev.aicoder.ai.model.ModelClient;
+import dev.aicoder.common.EventLoopRedis;
 import io.quarkus.logging.Log;
-import io.quarkus.redis.client.RedisOptionsCustomizer;
-import io.quarkus.redis.runtime.client.ObservableRedis;
-import io.quarkus.redis.runtime.client.ObservableRedisMetrics;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.AbstractVerticle;
@@ -13,10 +11,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -45,15 +40,7 @@ public class Lanes {
   private final List<Lane> lanes = new CopyOnWriteArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
 
-  Lanes(
-      Vertx vertx,
-      ModelClient model,
-      ConfiguredRedis configured,
-      Instance<ObservableRedisMetrics> metrics) {
-    RedisOptions options = configured.options();
-    // Counted as the default client's commands, as Quarkus counts its own (the Redis alerts).
-    ObservableRedisMetrics counted =
-        metrics.isResolvable() ? metrics.get() : ObservableRedisMetrics.NOOP;
+  Lanes(Vertx vertx, ModelClient model, EventLoopRedis redis) {
     int loops = 0;
     for (var ignored : vertx.nettyEventLoopGroup()) {
       loops++;
@@ -61,8 +48,7 @@ public class Lanes {
     try {
       vertx
           .deployVerticle(
-              () -> new LaneVerticle(model, options, counted),
-              new DeploymentOptions().setInstances(loops))
+              () -> new LaneVerticle(model, redis), new DeploymentOptions().setInstances(loops))
           .toCompletionStage()
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
@@ -83,26 +69,20 @@ public class Lanes {
 
   private final class LaneVerticle extends AbstractVerticle {
     private final ModelClient model;
-    private final RedisOptions options;
-    private final ObservableRedisMetrics metrics;
+    private final EventLoopRedis configured;
     private HttpClient http;
     private Redis redis;
 
-    LaneVerticle(ModelClient model, RedisOptions options, ObservableRedisMetrics metrics) {
+    LaneVerticle(ModelClient model, EventLoopRedis configured) {
       this.model = model;
-      this.options = options;
-      this.metrics = metrics;
+      this.configured = configured;
     }
 
     @Override
     public void start() {
       // Created on this verticle's event loop: their connections are made on it.
       http = model.newPool(vertx);
-      redis =
-          new ObservableRedis(
-              Redis.createClient(vertx, new RedisOptions(options)),
-              RedisConfig.DEFAULT_CLIENT_NAME,
-              metrics);
+      redis = configured.create(vertx, RedisConfig.DEFAULT_CLIENT_NAME);
       lanes.add(new Lane(context, http, new EventBatches(redis)));
     }
 
@@ -110,27 +90,6 @@ public class Lanes {
     public void stop() {
       redis.close();
       http.close();
-    }
-  }
-
-  /** The options Quarkus built for the default Redis client (hosts, password, TLS, pool). */
-  @Singleton
-  static class ConfiguredRedis implements RedisOptionsCustomizer {
-    private volatile RedisOptions options;
-
-    @Override
-    public void customize(String clientName, RedisOptions options) {
-      if (RedisConfig.isDefaultClient(clientName)) {
-        this.options = new RedisOptions(options);
-      }
-    }
-
-    /** Quarkus creates its clients, and so calls this customizer, before any bean is built. */
-    RedisOptions options() {
-      if (options == null) {
-        throw new IllegalStateException("Quarkus has not created the default Redis client");
-      }
-      return options;
     }
   }
 }

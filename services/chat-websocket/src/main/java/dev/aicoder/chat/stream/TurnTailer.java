@@ -3,58 +3,74 @@ package dev.aicoder.chat.stream;
 import dev.aicoder.chat.Session;
 import dev.aicoder.chat.config.ChatConfig;
 import dev.aicoder.chat.service.Viewers;
+import dev.aicoder.common.EventLoopRedis;
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.Keys;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.redis.client.RedisClientName;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
- * Follows every live turn this instance's clients care about with one thread and one blocking
- * {@code XREAD} of the live stream ({@link Keys#LIVE}), where ai-streaming writes each event right
- * after it lands in the turn's own stream, and hands each event to the turn's viewers. A read costs
- * the same however many turns are live: reading every turn's stream in one {@code XREAD} cost Redis
- * about 20 µs per token at 200 live turns (benchmarks/chat-latency). Events arrive in seq order per
- * turn; one that skips ahead (the turn was followed late, or the live stream was trimmed before it
- * was read) makes the tailer read the gap from the turn's own stream, as does a turn that has been
+ * Follows every live turn this instance's clients care about with one {@code XREAD} of the live
+ * stream ({@link Keys#LIVE}) at a time, where ai-streaming writes each event right after it lands
+ * in the turn's own stream, and hands each event to the turn's viewers. A read costs the same
+ * however many turns are live: reading every turn's stream in one {@code XREAD} cost Redis about 20
+ * µs per token at 200 live turns (benchmarks/chat-latency). Events arrive in seq order per turn;
+ * one that skips ahead (the turn was followed late, or the live stream was trimmed before it was
+ * read) makes the tailer read the gap from the turn's own stream, as does a turn that has been
  * quiet for a second, so an event is never lost.
  *
- * <p>New work (a turn to follow, a resume to replay) is queued and the blocking read is woken by an
- * entry in this instance's wake stream, so a new turn never waits for the read timeout. A resume's
- * replay is read by the caller and delivered on this thread, between live events, so a client's
- * events stay in order. Turns accepted by other instances come from {@link TurnAnnouncements}.
+ * <p>All of it runs on one event loop, with a Redis client whose connections are on that loop, and
+ * writes inline to the sockets on it: a dedicated thread with a blocking read woke another thread
+ * for each read's reply and each frame (benchmarks/chat-latency, Steps). Its state is touched on
+ * that loop only; the public methods queue their work there, in the order they are called. A
+ * resume's replay is read by the caller and delivered on the loop, between live events, so a
+ * client's events stay in order. Turns accepted by other instances come from {@link
+ * TurnAnnouncements}.
  */
 @ApplicationScoped
 public class TurnTailer {
 
-  private final RedisDataSource tailer;
-  private final RedisDataSource redis;
+  /** How long a command may go unanswered (beyond a read's block) before it counts as failed. */
+  private static final long TIMEOUT_MS = 10_000;
+
+  /** A followed turn without a live event for this long is read from its own stream. */
+  private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Vertx vertx;
+  private final EventLoopRedis clients;
+  private final RedisDataSource blocking;
   private final Viewers viewers;
   private final ChatConfig config;
   private final DistributionSummary batchSize;
-  private final WakeStream wake;
-  private final ConcurrentLinkedQueue<Runnable> work = new ConcurrentLinkedQueue<>();
-  private final Map<String, Tail> tails = new ConcurrentHashMap<>(); // changed on its thread only
+  private final Map<String, Tail> tails = new ConcurrentHashMap<>(); // changed on the loop only
 
-  /** Turns that ended lately (tailer thread only): a late follow of one does not replay it. */
+  /** Turns that ended lately (loop only): a late follow of one does not replay it. */
   private final Set<String> ended =
       Collections.newSetFromMap(
           new LinkedHashMap<>() {
@@ -64,16 +80,12 @@ public class TurnTailer {
             }
           });
 
+  private Context context;
+  private Redis redis;
   private volatile boolean running;
 
-  /** A followed turn without a live event for this long is read from its own stream. */
-  private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  /** Where the read of {@link Keys#LIVE} got to; null until the first read (tailer thread only). */
+  /** Where the read of {@link Keys#LIVE} got to; null until the first read (loop only). */
   private String liveId;
-
-  /** When {@link #dropUnwatched()} last ran (tailer thread only). */
-  private long droppedAtNanos;
 
   /**
    * A turn being followed: where the read got to, and who asked for it beyond its viewers. A turn
@@ -83,9 +95,18 @@ public class TurnTailer {
   private static final class Tail {
     final String conversationId;
     boolean broadcast;
-    final Set<Session> subscribers = ConcurrentHashMap.newKeySet();
+    final Set<Session> subscribers = new LinkedHashSet<>();
     String lastId;
     long lastEventNanos = System.nanoTime();
+
+    /** Its viewers are being brought up to it, and get it live once they are. */
+    boolean broadcastPending;
+
+    /** A read of the turn's own stream is under way; live events wait for it. */
+    boolean catchingUp;
+
+    /** A live event came during the catch-up: read again once it is done. */
+    boolean again;
 
     Tail(String conversationId, boolean broadcast, String lastId) {
       this.conversationId = conversationId;
@@ -95,32 +116,53 @@ public class TurnTailer {
   }
 
   TurnTailer(
-      @RedisClientName("tailer") RedisDataSource tailer,
-      RedisDataSource redis,
-      ReactiveRedisDataSource reactive,
+      Vertx vertx,
+      EventLoopRedis clients,
+      RedisDataSource blocking,
       Viewers viewers,
       ChatConfig config,
       MeterRegistry metrics) {
-    this.wake = new WakeStream(reactive, "tailer");
     this.batchSize =
         DistributionSummary.builder("aicoder.ws.batch.size")
             .description("Live events read and forwarded together")
             .register(metrics);
-    this.tailer = tailer;
-    this.redis = redis;
+    this.vertx = vertx;
+    this.clients = clients;
+    this.blocking = blocking;
     this.viewers = viewers;
     this.config = config;
   }
 
   void start(@Observes StartupEvent event) {
     running = true;
-    Thread thread = new Thread(this::loop, "turn-tailer");
-    thread.setDaemon(true);
-    thread.start();
+    context = vertx.getOrCreateContext(); // the main thread's: an event loop's
+    context.runOnContext(
+        v -> {
+          // On the loop, so its connections are made on it; named apart, as its reads block.
+          redis = clients.create(vertx, "tailer");
+          // Once a second, not per read: at 200 streams a sweep per read cost 6% of this service.
+          vertx.setPeriodic(
+              1000,
+              id -> {
+                if (running) {
+                  dropUnwatched();
+                  catchUpQuiet(System.nanoTime());
+                }
+              });
+          read();
+        });
   }
 
   void stop(@Observes ShutdownEvent event) {
     running = false;
+    if (context != null) {
+      context.runOnContext(
+          v -> {
+            if (redis != null) {
+              redis.close();
+            }
+          });
+    }
   }
 
   /**
@@ -128,17 +170,22 @@ public class TurnTailer {
    * so far only for those who resumed it goes to the viewers too, with what they missed of it.
    */
   public void follow(String turnId, String conversationId) {
-    submit(
-        () -> {
+    context.runOnContext(
+        v -> {
           Tail tail = tails.get(turnId);
           if (tail == null && !ended.contains(turnId)) {
             tails.put(turnId, new Tail(conversationId, true, "0-0"));
-          } else if (tail != null && !tail.broadcast) {
-            tail.broadcast = true;
-            Response missed = redis.execute("XRANGE", Keys.turn(turnId), "-", tail.lastId);
-            viewers.of(conversationId).forEach(s -> deliver(s, missed));
+          } else if (tail != null && !tail.broadcast && !tail.broadcastPending) {
+            tail.broadcastPending = true;
+            bringUp(
+                turnId, tail, "0-0", () -> viewers.of(conversationId), () -> tail.broadcast = true);
           }
         });
+  }
+
+  /** The event loop it runs on. */
+  Context context() {
+    return context;
   }
 
   /** Whether this instance follows the turn's stream. */
@@ -149,86 +196,83 @@ public class TurnTailer {
   /**
    * Replays a turn of a conversation after {@code lastSeq} to one session, then keeps it on the
    * live tail. The replay is read here, on the caller's thread, so a long or slow one never holds
-   * up live events; the tailer thread then hands it over and closes any gap to the live tail.
+   * up live events; the loop then hands it over and closes any gap to the live tail.
    *
    * @return false, with nothing followed, if the turn's stream is gone (it expired)
    */
   public boolean resume(Session session, String turnId, String conversationId, long lastSeq) {
     String key = Keys.turn(turnId);
-    Response entries = redis.execute("XRANGE", key, "(" + Keys.entryId(lastSeq), "+");
-    if (entries.size() == 0 && !redis.key().exists(key)) {
+    var entries = blocking.execute("XRANGE", key, "(" + Keys.entryId(lastSeq), "+");
+    if (entries.size() == 0 && !blocking.key().exists(key)) {
       return false;
     }
-    submit(() -> attach(session, turnId, conversationId, lastSeq, entries));
+    Response replay = entries.getDelegate();
+    context.runOnContext(v -> attach(session, turnId, conversationId, lastSeq, replay));
     return true;
   }
 
   /** Stops the turns of a conversation that a session resumed reaching it (it lost access). */
   public void drop(Session session, String conversationId) {
-    submit(
-        () ->
+    context.runOnContext(
+        v ->
             tails.values().stream()
                 .filter(t -> t.conversationId.equals(conversationId))
                 .forEach(t -> t.subscribers.remove(session)));
   }
 
-  /** Queues work for the tailer thread and wakes its blocking read, without waiting. */
-  private void submit(Runnable task) {
-    work.add(task);
-    wake.wake();
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        for (Runnable task; (task = work.poll()) != null; ) {
-          task.run();
-        }
-        // Once a second, not per read: at 200 streams a sweep per read cost 6% of this service.
-        long now = System.nanoTime();
-        if (now - droppedAtNanos > TimeUnit.SECONDS.toNanos(1)) {
-          droppedAtNanos = now;
-          dropUnwatched();
-          catchUpQuiet(now);
-        }
-        read();
-      } catch (RuntimeException e) {
-        if (running) {
-          Log.warnf("Reading turn streams failed (%s); retrying", e.getMessage());
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-        }
-      }
-    }
-  }
-
+  /** Reads the live stream once, handles what came, and reads again; on the loop. */
   private void read() {
-    if (liveId == null) {
-      Response newest = redis.execute("XREVRANGE", Keys.LIVE, "+", "-", "COUNT", "1");
-      liveId = newest == null || newest.size() == 0 ? "0-0" : newest.get(0).get(0).toString();
+    if (!running) {
+      return;
     }
-    Response response =
-        tailer.execute(
-            "XREAD",
-            "COUNT",
-            Integer.toString(config.batchSize()),
-            "BLOCK",
-            Long.toString(config.tailBlock().toMillis()),
-            "STREAMS",
-            wake.key,
-            Keys.LIVE,
-            wake.lastId(),
-            liveId);
+    if (liveId == null) {
+      send(Request.cmd(Command.XREVRANGE).arg(Keys.LIVE).arg("+").arg("-").arg("COUNT").arg(1), 0)
+          .onSuccess(
+              newest -> {
+                liveId =
+                    newest == null || newest.size() == 0 ? "0-0" : newest.get(0).get(0).toString();
+                read();
+              })
+          .onFailure(this::retry);
+      return;
+    }
+    long block = config.tailBlock().toMillis();
+    send(
+            Request.cmd(Command.XREAD)
+                .arg("COUNT")
+                .arg(config.batchSize())
+                .arg("BLOCK")
+                .arg(block)
+                .arg("STREAMS")
+                .arg(Keys.LIVE)
+                .arg(liveId),
+            block)
+        .onSuccess(
+            response -> {
+              try {
+                handle(response);
+              } catch (RuntimeException e) {
+                Log.warnf(e, "Handling live turn events failed");
+              }
+              read();
+            })
+        .onFailure(this::retry);
+  }
+
+  private void retry(Throwable failure) {
+    if (running) {
+      Log.warnf("Reading turn streams failed (%s); retrying", failure.getMessage());
+      vertx.setTimer(500, id -> read());
+    }
+  }
+
+  private void handle(Response response) {
     if (response == null) {
       return;
     }
     for (Response stream : response) {
       Response entries = stream.get(1);
-      String lastId = entries.get(entries.size() - 1).get(0).toString();
-      if (stream.get(0).toString().equals(wake.key)) {
-        wake.read(lastId);
-        continue;
-      }
-      liveId = lastId;
+      liveId = entries.get(entries.size() - 1).get(0).toString();
       batchSize.record(entries.size());
       for (Response entry : entries) {
         Response fields = entry.get(1);
@@ -252,6 +296,10 @@ public class TurnTailer {
 
   /** A live event of a followed turn: forwarded if it is the next one, else the gap is read. */
   private void live(String turnId, Tail tail, String json) {
+    if (tail.catchingUp) {
+      tail.again = true; // the catch-up's read may have been answered before this was written
+      return;
+    }
     Frame.TurnEvent event = parse(json);
     if (event == null) {
       return;
@@ -264,17 +312,36 @@ public class TurnTailer {
     } // else a catch-up already forwarded it
   }
 
-  /** Forwards what the turn's own stream holds past where this tail got to. */
+  /**
+   * Forwards what the turn's own stream holds past where this tail got to. Live events of the turn
+   * wait meanwhile; one that came during the read makes it read again, so none is skipped.
+   */
   private void catchUp(String turnId, Tail tail) {
-    tail.lastEventNanos = System.nanoTime();
-    Response entries = redis.execute("XRANGE", Keys.turn(turnId), "(" + tail.lastId, "+");
-    for (Response entry : entries) {
-      String json = entry.get(1).get(1).toString();
-      Frame.TurnEvent event = parse(json);
-      if (forward(turnId, tail, entry.get(0).toString(), event, json)) {
-        return;
-      }
+    if (tail.catchingUp) {
+      tail.again = true;
+      return;
     }
+    tail.catchingUp = true;
+    tail.again = false;
+    tail.lastEventNanos = System.nanoTime();
+    range(turnId, tail.lastId, "+")
+        .onComplete(
+            read -> {
+              tail.catchingUp = false;
+              if (read.failed()) {
+                Log.debugf("Catching up turn %s failed: %s", turnId, read.cause().getMessage());
+                return; // the quiet sweep tries again within a second
+              }
+              for (Response entry : read.result()) {
+                String json = entry.get(1).get(1).toString();
+                if (forward(turnId, tail, entry.get(0).toString(), parse(json), json)) {
+                  return;
+                }
+              }
+              if (tail.again) {
+                catchUp(turnId, tail);
+              }
+            });
   }
 
   /** Hands one event to the tail's sessions; true if it was the turn's last. */
@@ -317,36 +384,95 @@ public class TurnTailer {
         .removeIf(
             t ->
                 t.subscribers.isEmpty()
+                    && !t.broadcastPending
                     && (!t.broadcast || viewers.of(t.conversationId).isEmpty()));
   }
 
   /**
-   * On the tailer thread: delivers a replay read elsewhere, then what the live tail read past it
-   * meanwhile, then subscribes the session to the tail (unless the turn ended).
+   * Delivers a replay read elsewhere, then what the live tail forwarded past it meanwhile, then
+   * subscribes the session to the tail (unless the turn ended).
    */
   private void attach(
       Session session, String turnId, String conversationId, long lastSeq, Response entries) {
     session.seen(turnId, lastSeq);
-    String lastId = Keys.entryId(lastSeq);
     if (deliver(session, entries)) {
       return;
     }
-    if (entries.size() > 0) {
-      lastId = entries.get(entries.size() - 1).get(0).toString();
-    }
+    String lastId =
+        entries.size() > 0
+            ? entries.get(entries.size() - 1).get(0).toString()
+            : Keys.entryId(lastSeq);
     Tail tail = tails.get(turnId);
     if (tail == null && ended.contains(turnId)) {
       // It ended while the replay was read: the rest, its final event included, is in the stream.
-      deliver(session, redis.execute("XRANGE", Keys.turn(turnId), "(" + lastId, "+"));
+      range(turnId, lastId, "+").onSuccess(rest -> deliver(session, rest));
       return;
     }
     if (tail == null) {
       tail = new Tail(conversationId, false, lastId);
       tails.put(turnId, tail);
-    } else if (Keys.seqOf(tail.lastId) > Keys.seqOf(lastId)) {
-      deliver(session, redis.execute("XRANGE", Keys.turn(turnId), "(" + lastId, tail.lastId));
     }
-    tail.subscribers.add(session);
+    Tail followed = tail;
+    bringUp(
+        turnId,
+        followed,
+        lastId,
+        () -> List.of(session),
+        () -> {
+          if (tails.get(turnId) == followed) {
+            followed.subscribers.add(session);
+          }
+        });
+  }
+
+  /**
+   * Delivers to some sessions what the tail forwarded after {@code from}, reading until they are
+   * level with it, then runs {@code level} with nothing forwarded in between (all on the loop). If
+   * a read fails, they stay behind and get nothing more; the client resumes.
+   */
+  private void bringUp(
+      String turnId, Tail tail, String from, Supplier<Iterable<Session>> to, Runnable level) {
+    String upTo = tail.lastId;
+    if (Keys.seqOf(upTo) <= Keys.seqOf(from)) {
+      level.run();
+      return;
+    }
+    range(turnId, from, upTo)
+        .onSuccess(
+            entries -> {
+              for (Session session : to.get()) {
+                deliver(session, entries);
+              }
+              bringUp(turnId, tail, upTo, to, level);
+            })
+        .onFailure(e -> Log.warnf("Could not replay turn %s: %s", turnId, e.getMessage()));
+  }
+
+  /** The entries of a turn's stream after {@code afterId}, up to {@code last} ("+": all). */
+  private Future<Response> range(String turnId, String afterId, String last) {
+    return send(Request.cmd(Command.XRANGE).arg(Keys.turn(turnId)).arg("(" + afterId).arg(last), 0);
+  }
+
+  /** Sends a command on the loop's client; it fails if unanswered for a while beyond its block. */
+  private Future<Response> send(Request request, long blockMillis) {
+    Promise<Response> answer = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            blockMillis + TIMEOUT_MS,
+            id ->
+                answer.tryFail(new TimeoutException("Redis did not answer " + request.command())));
+    redis
+        .send(request)
+        .onComplete(
+            done -> {
+              vertx.cancelTimer(timer);
+              if (done.succeeded()) {
+                answer.tryComplete(done.result());
+              } else {
+                answer.tryFail(done.cause());
+              }
+            });
+    return answer.future();
   }
 
   /** Delivers stream entries to one session; true if they held the turn's final event. */
@@ -369,12 +495,13 @@ public class TurnTailer {
         s.deliver(event, json);
       }
     }
-    for (Session s : tail.subscribers) {
+    for (Iterator<Session> i = tail.subscribers.iterator(); i.hasNext(); ) {
+      Session s = i.next();
       // A revoke takes the conversation from the session at once; the queued drop may come later.
       if (s.isOpen() && s.resumed().contains(tail.conversationId)) {
         s.deliver(event, json);
       } else {
-        tail.subscribers.remove(s);
+        i.remove();
       }
     }
   }
