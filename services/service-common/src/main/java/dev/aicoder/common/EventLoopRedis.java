@@ -40,16 +40,20 @@ public class EventLoopRedis implements RedisOptionsCustomizer {
    * A client whose connections are made on the calling event loop; call it on that loop (a
    * verticle's start, or a task run on the loop's context). Its commands are counted under {@code
    * name}: {@link RedisConfig#DEFAULT_CLIENT_NAME} for plain commands, which the latency alert
-   * reads, a name of its own for a client that blocks in reads.
+   * reads, a name of its own for a client that blocks in reads. {@code maxPoolSize} caps its
+   * connections (0: as configured for the default client).
    */
-  public Redis create(Vertx vertx, String name) {
+  public Redis create(Vertx vertx, String name, int maxPoolSize) {
     if (options == null) {
       // Quarkus creates its clients, and so calls this customizer, before any bean is built.
       throw new IllegalStateException("Quarkus has not created the default Redis client");
     }
     ObservableRedisMetrics counted =
         metrics.isResolvable() ? metrics.get() : ObservableRedisMetrics.NOOP;
-    return new ObservableRedis(
-        Redis.createClient(vertx, new RedisOptions(options).setPoolName(name)), name, counted);
+    RedisOptions own = new RedisOptions(options).setPoolName(name);
+    if (maxPoolSize > 0) {
+      own.setMaxPoolSize(maxPoolSize);
+    }
+    return new ObservableRedis(Redis.createClient(vertx, own), name, counted);
   }
 }

@@ -82,7 +82,7 @@ public class Lanes {
     public void start() {
       // Created on this verticle's event loop: their connections are made on it.
       http = model.newPool(vertx);
-      redis = configured.create(vertx, RedisConfig.DEFAULT_CLIENT_NAME);
+      redis = configured.create(vertx, RedisConfig.DEFAULT_CLIENT_NAME, 0);
       lanes.add(new Lane(context, http, new EventBatches(redis)));
     }
 

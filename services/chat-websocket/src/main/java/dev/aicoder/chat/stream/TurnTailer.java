@@ -138,8 +138,9 @@ public class TurnTailer {
     context = vertx.getOrCreateContext(); // the main thread's: an event loop's
     context.runOnContext(
         v -> {
-          // On the loop, so its connections are made on it; named apart, as its reads block.
-          redis = clients.create(vertx, "tailer");
+          // On the loop, so its connections are made on it; named apart, as its reads block. One
+          // connection blocks in the live read, the others serve catch-ups.
+          redis = clients.create(vertx, "tailer", 4);
           // Once a second, not per read: at 200 streams a sweep per read cost 6% of this service.
           vertx.setPeriodic(
               1000,
@@ -405,7 +406,9 @@ public class TurnTailer {
     Tail tail = tails.get(turnId);
     if (tail == null && ended.contains(turnId)) {
       // It ended while the replay was read: the rest, its final event included, is in the stream.
-      range(turnId, lastId, "+").onSuccess(rest -> deliver(session, rest));
+      range(turnId, lastId, "+")
+          .onSuccess(rest -> deliver(session, rest))
+          .onFailure(e -> Log.warnf("Could not read turn %s: %s", turnId, e.getMessage()));
       return;
     }
     if (tail == null) {
@@ -427,8 +430,8 @@ public class TurnTailer {
 
   /**
    * Delivers to some sessions what the tail forwarded after {@code from}, reading until they are
-   * level with it, then runs {@code level} with nothing forwarded in between (all on the loop). If
-   * a read fails, they stay behind and get nothing more; the client resumes.
+   * level with it, then runs {@code level} with nothing forwarded in between (all on the loop). A
+   * read that fails is tried again: they wait rather than miss an event.
    */
   private void bringUp(
       String turnId, Tail tail, String from, Supplier<Iterable<Session>> to, Runnable level) {
@@ -445,7 +448,11 @@ public class TurnTailer {
               }
               bringUp(turnId, tail, upTo, to, level);
             })
-        .onFailure(e -> Log.warnf("Could not replay turn %s: %s", turnId, e.getMessage()));
+        .onFailure(
+            e -> {
+              Log.warnf("Could not read turn %s (%s); retrying", turnId, e.getMessage());
+              vertx.setTimer(500, id -> bringUp(turnId, tail, from, to, level));
+            });
   }
 
   /** The entries of a turn's stream after {@code afterId}, up to {@code last} ("+": all). */
