@@ -6,6 +6,7 @@ import dev.aicoder.protocol.Keys;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,17 +65,37 @@ public class ConversationHistory {
    * conversation was deleted while the answer was generated.
    */
   public void appendAnswer(String conversationId, ChatMessage answer) {
-    var stored =
-        redis.execute(
-            "EVAL",
-            APPEND_ANSWER,
-            "3",
-            Keys.deletedConversation(conversationId),
-            Keys.messages(conversationId),
-            Keys.conversation(conversationId),
-            answer.toJson(),
-            Integer.toString(ChatMessage.MAX_PER_CONVERSATION),
-            Long.toString(answer.createdAtMs()));
+    append(conversationId, answer, List.of(), List.of());
+  }
+
+  /**
+   * Appends the answer as {@link #appendAnswer} does and, in the same call, ends its turn:
+   * acknowledges the turn's request ({@code entryId}, unless null) and keeps its stream for {@code
+   * retention}.
+   */
+  public void appendAnswerAndEnd(
+      String conversationId, ChatMessage answer, String entryId, Duration retention) {
+    append(
+        conversationId,
+        answer,
+        List.of(Keys.REQUESTS, Keys.turn(answer.turnId())),
+        List.of(Keys.GROUP, entryId == null ? "" : entryId, Long.toString(retention.toSeconds())));
+  }
+
+  private void append(
+      String conversationId, ChatMessage answer, List<String> moreKeys, List<String> moreArgs) {
+    List<String> args = new ArrayList<>();
+    args.add(APPEND_ANSWER);
+    args.add(Integer.toString(3 + moreKeys.size()));
+    args.add(Keys.deletedConversation(conversationId));
+    args.add(Keys.messages(conversationId));
+    args.add(Keys.conversation(conversationId));
+    args.addAll(moreKeys);
+    args.add(answer.toJson());
+    args.add(Integer.toString(ChatMessage.MAX_PER_CONVERSATION));
+    args.add(Long.toString(answer.createdAtMs()));
+    args.addAll(moreArgs);
+    var stored = redis.execute("EVAL", args.toArray(String[]::new));
     if (stored.toInteger() == 0) {
       Log.infof("Conversation %s was deleted; its last answer is not stored", conversationId);
     }

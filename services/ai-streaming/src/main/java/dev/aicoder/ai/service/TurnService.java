@@ -313,7 +313,8 @@ public class TurnService {
       if (text.isEmpty() && event instanceof Frame.Error e) {
         text = e.message();
       }
-      history.appendAnswer(
+      // The answer, the request's acknowledgement and the stream's retention in one call.
+      history.appendAnswerAndEnd(
           request.conversationId(),
           new ChatMessage(
               UUID.randomUUID().toString(),
@@ -321,8 +322,9 @@ public class TurnService {
               "assistant",
               text,
               status,
-              System.currentTimeMillis()));
-      acknowledge(r.entryId(), request.turnId());
+              System.currentTimeMillis()),
+          r.entryId(),
+          config.turnRetention());
       if (event instanceof Frame.Done) {
         // Off this path: the turn is over for the user whatever the cache does.
         turn.toCache().ifPresent(a -> workers.execute(() -> answers.store(turn.cacheKey(), a)));

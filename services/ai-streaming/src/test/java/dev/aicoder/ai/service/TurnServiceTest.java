@@ -15,6 +15,7 @@ import dev.aicoder.protocol.TurnRequest;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,7 @@ class TurnServiceTest {
   private static final Duration WITHIN = Duration.ofSeconds(15);
 
   @Inject RedisDataSource redis;
+  @Inject ConversationHistory history;
 
   private TurnStreams turns() {
     TurnStreams turns = new TurnStreams(redis);
@@ -80,6 +82,34 @@ class TurnServiceTest {
                     == 0);
     assertThat(redis.key().exists(Keys.messages(request.conversationId()))).isFalse();
     assertThat(redis.key().exists(Keys.conversation(request.conversationId()))).isFalse();
+  }
+
+  /**
+   * A turn's end is one call: the answer (not stored here: the conversation is gone), the request's
+   * acknowledgement and the stream's retention. Checked on the call itself, as the group would
+   * otherwise hand the request out again and the next start would acknowledge it.
+   */
+  @Test
+  void endingATurnAcknowledgesItsRequestAndSetsItsRetentionInOneCall() {
+    TurnRequest request = TurnStreams.request("gone");
+    String consumer = "ended-" + request.turnId();
+    turns().takeAs(consumer, request);
+    String entryId = pendingOf(consumer).get(0).get(0).toString();
+    redis.execute("XADD", Keys.turn(request.turnId()), "0-1", Keys.EVENT_FIELD, "{}");
+    redis.value(String.class).setex(Keys.deletedConversation(request.conversationId()), 60, "1");
+
+    history.appendAnswerAndEnd(
+        request.conversationId(),
+        new ChatMessage("m", request.turnId(), "assistant", "late", "done", 1),
+        entryId,
+        Duration.ofMinutes(10));
+    assertThat(pendingOf(consumer).size()).as("requests still pending").isZero();
+    assertThat(redis.key().ttl(Keys.turn(request.turnId()))).isBetween(1L, 600L);
+    assertThat(redis.key().exists(Keys.messages(request.conversationId()))).isFalse();
+  }
+
+  private Response pendingOf(String consumer) {
+    return redis.execute("XPENDING", Keys.REQUESTS, Keys.GROUP, "-", "+", "10", consumer);
   }
 
   @Test
