@@ -17,6 +17,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -63,7 +64,6 @@ public class TurnTailer {
   private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Vertx vertx;
-  private final EventLoopRedis clients;
   private final RedisDataSource blocking;
   private final Viewers viewers;
   private final ChatConfig config;
@@ -80,8 +80,8 @@ public class TurnTailer {
             }
           });
 
-  private Context context;
-  private Redis redis;
+  private final Context context;
+  private Redis redis; // on the loop only
   private volatile boolean running;
 
   /** Where the read of {@link Keys#LIVE} got to; null until the first read (loop only). */
@@ -127,20 +127,21 @@ public class TurnTailer {
             .description("Live events read and forwarded together")
             .register(metrics);
     this.vertx = vertx;
-    this.clients = clients;
     this.blocking = blocking;
     this.viewers = viewers;
     this.config = config;
+    // An event loop of its own, whichever thread first uses the bean (a socket's follow or resume
+    // may come before StartupEvent); the live read starts at StartupEvent.
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
+    // On the loop, so its connections are made on it; named apart, as its reads block. One
+    // connection blocks in the live read, the others serve catch-ups.
+    context.runOnContext(v -> redis = clients.create(vertx, "tailer", 4));
   }
 
   void start(@Observes StartupEvent event) {
     running = true;
-    context = vertx.getOrCreateContext(); // the main thread's: an event loop's
     context.runOnContext(
         v -> {
-          // On the loop, so its connections are made on it; named apart, as its reads block. One
-          // connection blocks in the live read, the others serve catch-ups.
-          redis = clients.create(vertx, "tailer", 4);
           // Once a second, not per read: at 200 streams a sweep per read cost 6% of this service.
           vertx.setPeriodic(
               1000,
@@ -156,14 +157,7 @@ public class TurnTailer {
 
   void stop(@Observes ShutdownEvent event) {
     running = false;
-    if (context != null) {
-      context.runOnContext(
-          v -> {
-            if (redis != null) {
-              redis.close();
-            }
-          });
-    }
+    context.runOnContext(v -> redis.close());
   }
 
   /**
