@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /**
  * A stream of this instance that a blocking {@code XREAD} includes, so adding an entry wakes the
- * read at once when it has new work (a turn to follow, a conversation to watch) instead of after
+ * read at once when it has new work (a conversation to watch: TurnAnnouncements) instead of after
  * its block time. Used by one reading thread; {@link #wake} from any.
  */
 final class WakeStream {
