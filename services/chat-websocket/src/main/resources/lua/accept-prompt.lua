@@ -2,10 +2,11 @@
 -- KEYS: 1 conversation hash, 2 clientMsgId key, 3 rate-limit key, 4 messages list,
 --       5 user's conversations zset, 6 request stream, 7 workers hash,
 --       8 turn owner key ("<userId> <conversationId>"), 9 the conversation's tombstone,
---       10 the turn's event stream, 11 the conversation's turn announcements
+--       10 the turn's event stream, 11 the announcements of every accepted turn
 -- ARGV: 1 userId, 2 turnId, 3 dedupe TTL (s), 4 prompts per window, 5 now (ms),
 --       6 user message JSON, 7 request JSON, 8 max messages, 9 max requests, 10 conversationId,
---       11 the accepting instance, 12 the title of a conversation that has none yet
+--       11 the accepting instance, 12 the title of a conversation that has none yet,
+--       13 the announcements' bound
 -- Returns {"deleted"} | {"forbidden"} | {"existing", turnId} | {"limited"}
 --       | {"ok", "1" if a worker is free}
 local owner = redis.call('HGET', KEYS[1], 'owner')
@@ -36,9 +37,9 @@ redis.call('SET', KEYS[8], ARGV[1] .. ' ' .. ARGV[10], 'EX', 86400)
 -- is a turn that expired, not one still queued. The group only serves to create it empty.
 redis.call('XGROUP', 'CREATE', KEYS[10], 'created', '$', 'MKSTREAM')
 redis.call('EXPIRE', KEYS[10], 86400)
--- Every instance with viewers of this conversation reads its announcements and follows the turn.
-redis.call('XADD', KEYS[11], 'MAXLEN', '~', 100, '*', 'turn', ARGV[2], 'author', ARGV[1], 'from', ARGV[11])
-redis.call('EXPIRE', KEYS[11], 86400)
+-- Every instance reads the announcements; those with viewers of this conversation follow the turn.
+redis.call('XADD', KEYS[11], 'MAXLEN', '~', ARGV[13], '*', 'turn', ARGV[2], 'conversation', ARGV[10],
+  'author', ARGV[1], 'from', ARGV[11])
 redis.call('RPUSH', KEYS[4], ARGV[6])
 -- Messages ever appended: with the list's length it gives each message a stable index for paging.
 redis.call('HINCRBY', KEYS[1], 'appended', 1)

@@ -32,6 +32,17 @@ public final class Keys {
   /** The field of a {@link #LIVE} entry naming its turn. */
   public static final String LIVE_TURN_FIELD = "turn";
 
+  /**
+   * Every accepted turn (fields {@code turn}, {@code conversation}, {@code author}: who prompted,
+   * {@code from}: the accepting instance), trimmed to about {@link #ANNOUNCED_MAXLEN} entries.
+   * Every chat-websocket instance reads it and follows the turns of conversations it has viewers
+   * of, so a turn accepted on one instance reaches viewers on all of them.
+   */
+  public static final String ANNOUNCED = "aicoder:chat:announced";
+
+  /** About 100 seconds of prompts at 100 a second; a reader further behind misses the oldest. */
+  public static final int ANNOUNCED_MAXLEN = 10_000;
+
   private Keys() {}
 
   /**
@@ -40,15 +51,6 @@ public final class Keys {
    */
   public static String turn(String turnId) {
     return "aicoder:ai:turn:" + turnId;
-  }
-
-  /**
-   * Stream of a conversation's new turns (field {@code turn}: its id, {@code author}: who
-   * prompted), bounded and expiring: every chat-websocket instance with viewers of the conversation
-   * reads it, so a turn accepted on one instance reaches viewers on all of them.
-   */
-  public static String conversationTurns(String conversationId) {
-    return "aicoder:conv:" + conversationId + ":turns";
   }
 
   /**

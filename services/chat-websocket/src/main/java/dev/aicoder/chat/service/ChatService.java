@@ -45,7 +45,6 @@ public class ChatService {
   private final RedisDataSource redis;
   private final Viewers viewers;
   private final TurnTailer tailer;
-  private final TurnAnnouncements announcements;
   private final ConversationAccess access;
   private final ChatConfig config;
 
@@ -56,7 +55,6 @@ public class ChatService {
       RedisDataSource redis,
       Viewers viewers,
       TurnTailer tailer,
-      TurnAnnouncements announcements,
       ConversationAccess access,
       ChatConfig config,
       Tracer tracer,
@@ -70,7 +68,6 @@ public class ChatService {
     this.redis = redis;
     this.viewers = viewers;
     this.tailer = tailer;
-    this.announcements = announcements;
     this.access = access;
     this.config = config;
   }
@@ -99,10 +96,9 @@ public class ChatService {
     }
   }
 
-  /** Makes the session a viewer; this instance then learns of every new turn of it. */
+  /** Makes the session a viewer; this instance then follows every new turn of it. */
   private void watch(Session session, String conversationId) {
     viewers.join(session, conversationId);
-    announcements.watch(conversationId);
   }
 
   /**
@@ -178,7 +174,7 @@ public class ChatService {
             Keys.turnOwner(turnId),
             Keys.deletedConversation(conversationId),
             Keys.turn(turnId),
-            Keys.conversationTurns(conversationId),
+            Keys.ANNOUNCED,
             session.userId(),
             turnId,
             Long.toString(config.dedupeWindow().toSeconds()),
@@ -190,7 +186,8 @@ public class ChatService {
             Long.toString(MAX_REQUESTS),
             conversationId,
             TurnAnnouncements.INSTANCE,
-            ConversationTitle.fromPrompt(prompt.text()));
+            ConversationTitle.fromPrompt(prompt.text()),
+            Integer.toString(Keys.ANNOUNCED_MAXLEN));
     switch (result.get(0).toString()) {
       case "deleted" -> throw deleted(conversationId);
       case "forbidden" -> throw forbidden();

@@ -5,7 +5,6 @@ import dev.aicoder.chat.service.Viewers;
 import dev.aicoder.protocol.Keys;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.client.RedisClientName;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,21 +12,20 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Learns of the turns accepted by other instances in the conversations watched here: every accept
- * adds the turn to its conversation's announcement stream ({@link Keys#conversationTurns}), and one
- * thread reads the streams of the conversations this instance has viewers of, with its own blocking
- * {@code XREAD}. Announcements are rare (one per prompt), so this read costs little however many
- * conversations are watched, and the tailer's busy read carries live turns only.
+ * adds its turn to one stream ({@link Keys#ANNOUNCED}), and one thread here reads it with its own
+ * blocking {@code XREAD} and passes on the turns of conversations with viewers here. Announcements
+ * are rare (one per prompt), so this read costs little, and joining a conversation costs it
+ * nothing. (With a stream per conversation, every join re-issued the read over the streams of all
+ * the conversations watched here: one command with as many keys as this instance had viewers of
+ * distinct conversations, and a Redis write to wake the read.)
  */
 @ApplicationScoped
 public class TurnAnnouncements {
@@ -35,38 +33,37 @@ public class TurnAnnouncements {
   /** Tells this instance's announcements apart: it follows its own turns when it accepts them. */
   public static final String INSTANCE = UUID.randomUUID().toString();
 
-  /** A turn of a conversation watched here, accepted by another instance. */
+  /** A turn of a watched conversation, accepted by another instance. */
   public record TurnAnnounced(String turnId, String conversationId, String authorId) {}
 
   private final RedisDataSource reader;
-  private final RedisDataSource redis;
   private final Viewers viewers;
   private final ChatConfig config;
   private final Event<TurnAnnounced> announced;
-  private final WakeStream wake;
-
-  /** Conversations with viewers here, and how far their announcements were read. */
-  private final Map<String, String> positions = new ConcurrentHashMap<>();
 
   private volatile boolean running;
 
+  /** The last entry read; the thread's alone once it runs. */
+  private String position;
+
   TurnAnnouncements(
       @RedisClientName("announcer") RedisDataSource reader,
-      RedisDataSource redis,
-      ReactiveRedisDataSource reactive,
       Viewers viewers,
       ChatConfig config,
       Event<TurnAnnounced> announced) {
     this.reader = reader;
-    this.redis = redis;
     this.viewers = viewers;
     this.config = config;
     this.announced = announced;
-    this.wake = new WakeStream(reactive, "announcements");
   }
 
   void start(@Observes StartupEvent event) {
     running = true;
+    try {
+      position = last(); // before any viewer can join, if Redis answers; else the thread asks
+    } catch (RuntimeException e) {
+      Log.warnf("Could not find where the turn announcements end (%s); retrying", e.getMessage());
+    }
     Thread thread = new Thread(this::loop, "turn-announcements");
     thread.setDaemon(true);
     thread.start();
@@ -76,35 +73,12 @@ public class TurnAnnouncements {
     running = false;
   }
 
-  /**
-   * Reads the conversation's announcements from now on, unless this instance already does. Called
-   * after a viewer joined, so a turn announced once the join is done is never missed.
-   */
-  public void watch(String conversationId) {
-    boolean[] added = {false};
-    // Atomic with the removal in dropUnwatched: a join never finds a watch that is being dropped.
-    positions.computeIfAbsent(
-        conversationId,
-        c -> {
-          added[0] = true;
-          Response last =
-              redis.execute("XREVRANGE", Keys.conversationTurns(c), "+", "-", "COUNT", "1");
-          return last.size() == 0 ? "0-0" : last.get(0).get(0).toString();
-        });
-    if (added[0]) {
-      wake.wake(); // the read in progress does not include it yet
-    }
-  }
-
-  /** Whether this instance reads the conversation's announcements. */
-  public boolean watches(String conversationId) {
-    return positions.containsKey(conversationId);
-  }
-
   private void loop() {
     while (running) {
       try {
-        dropUnwatched();
+        if (position == null) {
+          position = last();
+        }
         read();
       } catch (RuntimeException e) {
         if (running) {
@@ -115,48 +89,38 @@ public class TurnAnnouncements {
     }
   }
 
-  private void dropUnwatched() {
-    for (String conversationId : List.copyOf(positions.keySet())) {
-      positions.computeIfPresent(
-          conversationId, (c, from) -> viewers.of(c).isEmpty() ? null : from);
-    }
+  /** The stream's last entry: only turns announced after it concern this instance's viewers. */
+  private String last() {
+    Response last = reader.execute("XREVRANGE", Keys.ANNOUNCED, "+", "-", "COUNT", "1");
+    return last.size() == 0 ? "0-0" : last.get(0).get(0).toString();
   }
 
   private void read() {
-    Map<String, String> watched = new HashMap<>(); // stream key → conversation
-    positions.keySet().forEach(c -> watched.put(Keys.conversationTurns(c), c));
-    List<String> keys = new ArrayList<>(watched.keySet());
-    List<String> args =
-        new ArrayList<>(
-            List.of("BLOCK", Long.toString(config.tailBlock().toMillis()), "STREAMS", wake.key));
-    args.addAll(keys);
-    args.add(wake.lastId());
-    keys.forEach(k -> args.add(positions.getOrDefault(watched.get(k), "0-0")));
-    Response response = reader.execute("XREAD", args.toArray(String[]::new));
+    String block = Long.toString(config.tailBlock().toMillis());
+    Response response =
+        reader.execute("XREAD", "BLOCK", block, "STREAMS", Keys.ANNOUNCED, position);
     if (response == null) {
       return;
     }
     for (Response stream : response) {
-      String key = stream.get(0).toString();
-      Response entries = stream.get(1);
-      String last = entries.get(entries.size() - 1).get(0).toString();
-      if (key.equals(wake.key)) {
-        wake.read(last);
-      } else {
-        String conversationId = watched.get(key);
-        entries.forEach(entry -> announce(conversationId, entry.get(1)));
-        positions.computeIfPresent(conversationId, (c, from) -> last);
+      for (Response entry : stream.get(1)) {
+        position = entry.get(0).toString();
+        announce(entry.get(1));
       }
     }
   }
 
-  private void announce(String conversationId, Response fields) {
+  private void announce(Response fields) {
     Map<String, String> values = new HashMap<>();
     for (int i = 0; i + 1 < fields.size(); i += 2) {
       values.put(fields.get(i).toString(), fields.get(i + 1).toString());
     }
     String turnId = values.get("turn");
-    if (turnId != null && !INSTANCE.equals(values.get("from"))) {
+    String conversationId = values.get("conversation");
+    if (turnId != null
+        && conversationId != null
+        && !INSTANCE.equals(values.get("from"))
+        && !viewers.of(conversationId).isEmpty()) {
       announced.fireAsync(new TurnAnnounced(turnId, conversationId, values.get("author")));
     }
   }

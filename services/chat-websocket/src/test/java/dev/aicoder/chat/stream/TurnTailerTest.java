@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aicoder.chat.FakeWorker;
+import dev.aicoder.chat.service.Viewers;
 import dev.aicoder.fakellm.TestTokens;
 import dev.aicoder.fakellm.WsClient;
 import dev.aicoder.localredis.LocalRedisResource;
@@ -47,7 +48,7 @@ class TurnTailerTest {
 
   @Inject RedisDataSource redis;
   @Inject TurnTailer tailer;
-  @Inject TurnAnnouncements announcements;
+  @Inject Viewers viewers;
   @Inject Vertx vertx;
 
   @BeforeEach
@@ -79,7 +80,17 @@ class TurnTailerTest {
 
   private void announced(String conversationId, String turnId, String user) {
     redis.execute(
-        "XADD", Keys.conversationTurns(conversationId), "*", "turn", turnId, "author", user);
+        "XADD",
+        Keys.ANNOUNCED,
+        "*",
+        "turn",
+        turnId,
+        "conversation",
+        conversationId,
+        "author",
+        user,
+        "from",
+        "another-instance");
   }
 
   @Test
@@ -88,7 +99,6 @@ class TurnTailerTest {
     String turnId = newId();
     try (WsClient viewer = WsClient.connect(base, TestTokens.of("ida"), FrameCodec.JSON)) {
       handled(viewer, new Frame.Join(conversation));
-      assertThat(announcements.watches(conversation)).isTrue();
       acceptedElsewhere(conversation, turnId, "ida");
       new FakeWorker(redis).deltas(turnId, 1, 3);
       new FakeWorker(redis).write(new Frame.Done(turnId, 4, new Frame.Usage(1, 3)));
@@ -97,10 +107,22 @@ class TurnTailerTest {
       }
       assertThat(viewer.next()).isEqualTo(new Frame.Done(turnId, 4, new Frame.Usage(1, 3)));
     }
-    // The last viewer left: the instance stops reading the conversation's announcements.
+    // The last viewer left: a turn announced now is not followed here. Announcements are read in
+    // order, so once a later one (of a conversation still watched) is followed, this one was
+    // passed.
     Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> !announcements.watches(conversation));
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> viewers.of(conversation).isEmpty());
+    String unwatchedTurn = newId();
+    acceptedElsewhere(conversation, unwatchedTurn, "ida");
+    String other = newId();
+    String watchedTurn = newId();
+    try (WsClient viewer = WsClient.connect(base, TestTokens.of("ida"), FrameCodec.JSON)) {
+      handled(viewer, new Frame.Join(other));
+      acceptedElsewhere(other, watchedTurn, "ida");
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tailer.follows(watchedTurn));
+      assertThat(tailer.follows(unwatchedTurn)).isFalse();
+    }
   }
 
   @Test

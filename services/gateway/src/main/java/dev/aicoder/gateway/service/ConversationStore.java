@@ -159,7 +159,7 @@ public class ConversationStore {
     if (team != null) {
       redis.sortedSet(String.class).zrem(GatewayKeys.teamConversations(team), id);
     }
-    redis.key().del(Keys.conversation(id), Keys.messages(id), Keys.conversationTurns(id));
+    redis.key().del(Keys.conversation(id), Keys.messages(id));
     redis.sortedSet(String.class).zrem(Keys.userConversations(caller.user()), id);
   }
 
