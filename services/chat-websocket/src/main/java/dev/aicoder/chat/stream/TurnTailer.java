@@ -38,12 +38,12 @@ import java.util.function.Supplier;
 
 /**
  * Follows every live turn this instance's clients care about with one {@code XREAD} of the live
- * stream ({@link Keys#LIVE}) at a time, where ai-streaming writes each event right after it lands
- * in the turn's own stream, and hands each event to the turn's viewers. A read costs the same
- * however many turns are live: reading every turn's stream in one {@code XREAD} cost Redis about 20
- * µs per token at 200 live turns (benchmarks/chat-latency). Events arrive in seq order per turn;
- * one that skips ahead (the turn was followed late, or the live stream was trimmed before it was
- * read) makes the tailer read the gap from the turn's own stream, as does a turn that has been
+ * stream ({@link Keys#LIVE}) at a time, where ai-streaming writes each batch of events right after
+ * they land in the turns' own streams, and hands each event to the turn's viewers. A read costs the
+ * same however many turns are live: reading every turn's stream in one {@code XREAD} cost Redis
+ * about 20 µs per token at 200 live turns (benchmarks/chat-latency). Events arrive in seq order per
+ * turn; one that skips ahead (the turn was followed late, or the live stream was trimmed before it
+ * was read) makes the tailer read the gap from the turn's own stream, as does a turn that has been
  * quiet for a second, so an event is never lost.
  *
  * <p>All of it runs on one event loop, with a Redis client whose connections are on that loop, and
@@ -269,24 +269,27 @@ public class TurnTailer {
     for (Response stream : response) {
       Response entries = stream.get(1);
       liveId = entries.get(entries.size() - 1).get(0).toString();
-      batchSize.record(entries.size());
+      int events = 0;
       for (Response entry : entries) {
+        // A turn field, then its event, once per event the entry carries.
         Response fields = entry.get(1);
+        Tail tail = null;
         String turnId = null;
-        String json = null;
         for (int i = 0; i + 1 < fields.size(); i += 2) {
           String field = fields.get(i).toString();
           if (field.equals(Keys.LIVE_TURN_FIELD)) {
             turnId = fields.get(i + 1).toString();
+            tail = tails.get(turnId);
           } else if (field.equals(Keys.EVENT_FIELD)) {
-            json = fields.get(i + 1).toString();
+            events++;
+            if (tail != null) {
+              live(turnId, tail, fields.get(i + 1).toString());
+            }
+            tail = null;
           }
         }
-        Tail tail = turnId == null ? null : tails.get(turnId);
-        if (tail != null && json != null) {
-          live(turnId, tail, json);
-        }
       }
+      batchSize.record(events);
     }
   }
 

@@ -191,6 +191,73 @@ class TurnTailerTest {
     }
   }
 
+  /**
+   * One live entry carries the events of a batch, of several turns. Written to the live stream
+   * only, so nothing but the live read can bring them (a catch-up would find the turns' streams
+   * empty).
+   */
+  @Test
+  void everyEventOfALiveEntryReachesItsTurn() throws Exception {
+    try (WsClient ada = WsClient.connect(base, TestTokens.of("ada"), FrameCodec.JSON);
+        WsClient bob = WsClient.connect(base, TestTokens.of("bob"), FrameCodec.JSON)) {
+      ada.send(new Frame.Prompt(newId(), newId(), "hello", null));
+      String adas = ada.next(Frame.Accepted.class).turnId();
+      bob.send(new Frame.Prompt(newId(), newId(), "hello", null));
+      String bobs = bob.next(Frame.Accepted.class).turnId();
+      Frame.Delta toAda = new Frame.Delta(adas, 1, "for ada");
+      Frame.Delta toBob = new Frame.Delta(bobs, 1, "for bob");
+      redis.execute(
+          "XADD",
+          Keys.LIVE,
+          "*",
+          Keys.LIVE_TURN_FIELD,
+          adas,
+          Keys.EVENT_FIELD,
+          FrameCodec.toJson(toAda),
+          Keys.LIVE_TURN_FIELD,
+          newId(), // a turn nobody here follows
+          Keys.EVENT_FIELD,
+          FrameCodec.toJson(new Frame.Delta(newId(), 1, "for nobody")),
+          Keys.LIVE_TURN_FIELD,
+          bobs,
+          Keys.EVENT_FIELD,
+          FrameCodec.toJson(toBob));
+      assertThat(ada.next(Frame.Delta.class)).isEqualTo(toAda);
+      assertThat(bob.next(Frame.Delta.class)).isEqualTo(toBob);
+    }
+  }
+
+  @Test
+  void aBatchOfEventsIsOneLiveEntry() {
+    String first = newId();
+    String second = newId();
+    redis.execute(
+        "EVAL",
+        TurnEvents.append(
+            List.of(new Frame.Delta(first, 1, "one"), new Frame.Delta(second, 1, "two"))));
+    assertThat(redis.execute("XREVRANGE", Keys.LIVE, "+", "-", "COUNT", "1").toString())
+        .as("the newest entry")
+        .contains(first)
+        .contains(second);
+  }
+
+  /** The live stream is trimmed by age: entries from long ago go with the next append. */
+  @Test
+  void theLiveStreamKeepsRecentEntriesOnly() {
+    String live = "test:live:" + newId();
+    for (int i = 1; i <= 300; i++) {
+      redis.execute("XADD", live, "1000-" + i, Keys.LIVE_TURN_FIELD, "old", Keys.EVENT_FIELD, "{}");
+    }
+    String turnId = newId();
+    String[] args = TurnEvents.append(new Frame.Delta(turnId, 1, "new"));
+    args[2] = live; // the script's first key is the live stream
+    redis.execute("EVAL", args);
+    long left = redis.stream(String.class).xlen(live);
+    assertThat(left).as("entries left of 301").isLessThan(150);
+    assertThat(redis.execute("XREVRANGE", live, "+", "-", "COUNT", "1").toString())
+        .contains(turnId);
+  }
+
   @Test
   void aTurnWhoseEventsNeverReachTheLiveStreamStillEnds() throws Exception {
     try (WsClient client = WsClient.connect(base, TestTokens.of("max"), FrameCodec.JSON)) {
