@@ -76,6 +76,9 @@ public final class ChatLatencyBenchmark {
   private final long windowNanos = Duration.ofMillis(Long.getLong("window.ms", 2000)).toNanos();
   private final boolean msgpack = "msgpack".equals(System.getProperty("protocol", "json"));
 
+  /** Offers permessage-deflate in the handshake, as browsers do. */
+  private final boolean deflate = !"0".equals(System.getProperty("deflate", "1"));
+
   /** What one stream looked like to its client. */
   record Run(long firstTokenNanos, List<Long> gapsNanos, String text, boolean ok) {}
 
@@ -128,7 +131,10 @@ public final class ChatLatencyBenchmark {
     model = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(1000).setKeepAlive(true));
     sockets =
         vertx.createWebSocketClient(
-            new WebSocketClientOptions().setMaxConnections(10_000).setConnectTimeout(30_000));
+            new WebSocketClientOptions()
+                .setMaxConnections(10_000)
+                .setConnectTimeout(30_000)
+                .setTryUsePerMessageCompression(deflate));
     key = SigningKey.fromPem(Files.readString(Path.of(System.getProperty("key.file"))));
     for (String entry : System.getProperty("pids", "").split(",")) {
       if (entry.contains("=")) {
@@ -155,12 +161,13 @@ public final class ChatLatencyBenchmark {
     List<Integer> splitLevels = ints(System.getProperty("split.levels", "20,200"));
     System.out.printf(
         "answers of %d tokens (first after %s ms, then one per %s ms), starts spread over %d ms,"
-            + " %s frames%n",
+            + " %s frames, permessage-deflate %s%n",
         tokens,
         System.getProperty("model.first", "?"),
         System.getProperty("model.gap", "?"),
         windowNanos / 1_000_000,
-        msgpack ? "MessagePack" : "JSON");
+        msgpack ? "MessagePack" : "JSON",
+        deflate ? "offered" : "not offered");
     rss("RSS after start");
     wakeUps();
 

@@ -10,13 +10,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A WebSocket client that sends each message as one frame, as browsers do (the JDK's client splits
- * a long message into 16 KB frames, so it cannot show a server that refuses a long frame).
+ * a long message into 16 KB frames, so it cannot show a server that refuses a long frame), and that
+ * offers permessage-deflate in its handshake, as browsers do, without speaking it: a server that
+ * accepted it would send frames this client cannot read.
  */
 public final class RawWebSocket implements AutoCloseable {
 
   private final Socket socket;
   private final OutputStream out;
   private final DataInputStream in;
+  private String extensions;
 
   /** Opens {@code /ws/chat} with an access token, speaking the JSON subprotocol. */
   public RawWebSocket(URI base, String token) throws IOException {
@@ -29,16 +32,24 @@ public final class RawWebSocket implements AutoCloseable {
                 + token
                 + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Protocol: aicoder.v1.json\r\n\r\n")
+                + "Sec-WebSocket-Protocol: aicoder.v1.json\r\n"
+                + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     String status = line();
     if (!status.contains(" 101 ")) {
       throw new IOException("the upgrade was refused: " + status);
     }
-    while (!line().isEmpty()) {
-      // the response's headers
+    for (String header = line(); !header.isEmpty(); header = line()) {
+      if (header.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions:")) {
+        extensions = header.substring(header.indexOf(':') + 1).trim();
+      }
     }
+  }
+
+  /** The extensions the server accepted in its handshake; null for none. */
+  public String extensions() {
+    return extensions;
   }
 
   /** Sends a text message as a single masked frame (mask 0, so the payload is as given). */

@@ -352,11 +352,15 @@ class ChatEndpointTest {
     }
   }
 
-  /** A browser sends a message as one frame: the longest prompt allowed fits in one. */
+  /**
+   * A browser sends a message as one frame: the longest prompt allowed fits in one. Its offer of
+   * permessage-deflate is declined (a compressor per connection for frames of 100 bytes).
+   */
   @Test
   void theLongestPromptAllowedIsAcceptedInOneFrame() throws Exception {
     String text = "é".repeat(dev.aicoder.protocol.Limits.MAX_PROMPT_CHARS); // 200,000 bytes
     try (RawWebSocket client = new RawWebSocket(base, TestTokens.of("long-prompt"))) {
+      assertThat(client.extensions()).as("permessage-deflate, offered as browsers do").isNull();
       client.sendText(FrameCodec.toJson(new Frame.Prompt(newId(), "m1", text, null)));
       Frame accepted = FrameCodec.fromJson(client.nextText());
       assertThat(accepted).isInstanceOf(Frame.Accepted.class);

@@ -93,14 +93,17 @@ public class WebSocketProxy implements HttpServerOptionsCustomizer {
   /**
    * The subprotocols the handshake may pick, and the bounds on the gateway's server: on a message,
    * and on one frame, since a browser sends a message as one frame (Vert.x's default frame bound,
-   * 64 KB, dropped the socket of a long prompt the protocol allows).
+   * 64 KB, dropped the socket of a long prompt the protocol allows). No permessage-deflate, as
+   * chat-websocket: a compressor per connection costs more than the small frames save.
    */
   @Override
   public void customizeHttpServer(HttpServerOptions options) {
     options
         .setWebSocketSubProtocols(FrameCodec.SUBPROTOCOLS)
         .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES)
-        .setMaxWebSocketFrameSize(MAX_MESSAGE_BYTES);
+        .setMaxWebSocketFrameSize(MAX_MESSAGE_BYTES)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
   }
 
   @Override

@@ -149,12 +149,16 @@ class WebSocketProxyTest {
     }
   }
 
-  /** A browser sends a message as one frame: the longest the protocol allows passes both ways. */
+  /**
+   * A browser sends a message as one frame: the longest the protocol allows passes both ways. Its
+   * offer of permessage-deflate is declined, as chat-websocket declines it.
+   */
   @Test
   void theLongestMessageAllowedPassesInOneFrame() throws Exception {
     String token = Api.adminToken();
     String text = "x".repeat(WebSocketProxy.MAX_MESSAGE_BYTES - 1024);
     try (RawWebSocket client = new RawWebSocket(base, token)) {
+      assertThat(client.extensions()).as("permessage-deflate, offered as browsers do").isNull();
       client.sendText(text);
       assertThat(client.nextText()).isEqualTo(text + "|access_token=" + token + "|aicoder.v1.json");
     }
