@@ -2,7 +2,7 @@
 # The chat path's added latency and CPU per token: Redis, the fake model (first token 200 ms, then
 # one per 20 ms), and the five services as `make run` starts them (same JVM settings), on their own
 # ports, then the clients. Settings (environment): LEVELS, TOKENS, LONG_TOKENS, SPLIT_LEVELS,
-# WINDOW_MS, WARMUP_S, IDLE_S, SETTLE_S, PROTOCOL (json|msgpack), DEFLATE=0 (the clients do not offer
+# WINDOW_MS, WARMUP_S, WARMUP_JIT, WARMUP_MAX_S, IDLE_S, SETTLE_S, PROTOCOL (json|msgpack), DEFLATE=0 (the clients do not offer
 # permessage-deflate, which browsers do), JAVA_OPTS, PROFILE=1 (JFR per service),
 # SKIP_BUILD=1. See README.md.
 set -euo pipefail
@@ -61,6 +61,7 @@ java -Xmx1g -cp "$CP" -Dkey.file="$B/run/signing.pem" -Dclk.tck="$(getconf CLK_T
   -Dpids="$(IFS=,; echo "${spids[*]}"),redis=$redis" -Dmodel=127.0.0.1:8190 -Dmodel.first=200 -Dmodel.gap=20 \
   -Dlevels="${LEVELS:-1,20,50,200,500}" -Dtokens="${TOKENS:-200}" -Dlong.tokens="${LONG_TOKENS:-1000}" \
   -Dsplit.levels="${SPLIT_LEVELS-20,200}" -Dwindow.ms="${WINDOW_MS:-2000}" -Dwarmup.s="${WARMUP_S:-60}" \
+  -Dwarmup.jit="${WARMUP_JIT:-8}" -Dwarmup.max.s="${WARMUP_MAX_S:-600}" \
   -Didle.s="${IDLE_S:-20}" -Dsettle.s="${SETTLE_S:-120}" -Dprotocol="${PROTOCOL:-json}" -Ddeflate="${DEFLATE:-1}" \
   dev.aicoder.bench.ChatLatencyBenchmark
 # Where the time to first token went, as ai-streaming and chat-websocket saw it (seconds).

@@ -171,15 +171,32 @@ public final class ChatLatencyBenchmark {
     rss("RSS after start");
     wakeUps();
 
-    long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("warmup.s", 60));
+    // At least warmup.s, then until the JIT compiler threads' share of the path's CPU in a round
+    // falls under warmup.jit percent (a server that has run for a while has compiled its hot
+    // code), but no longer than warmup.max.s. Each row below still shows what the JIT cost in it.
+    long warmupStart = System.nanoTime();
+    long least = warmupStart + TimeUnit.SECONDS.toNanos(Long.getLong("warmup.s", 60));
+    long most = warmupStart + TimeUnit.SECONDS.toNanos(Long.getLong("warmup.max.s", 600));
+    double jitGoal = Double.parseDouble(System.getProperty("warmup.jit", "8"));
     int rounds = 0;
-    while (System.nanoTime() < warmupEnd) {
-      phase(100, tokens, () -> turn(gateway, tokens));
-      phase(100, tokens, () -> turn(chat, tokens));
+    double jitShare = 100;
+    while (System.nanoTime() < least || (jitShare >= jitGoal && System.nanoTime() < most)) {
+      Phase throughGateway = phase(100, tokens, () -> turn(gateway, tokens));
+      Phase straight = phase(100, tokens, () -> turn(chat, tokens));
       phase(50, tokens, () -> direct(tokens));
+      jitShare =
+          100.0
+              * (throughGateway.pathNanos(1) + straight.pathNanos(1))
+              / Math.max(1, throughGateway.cpuNanos(null) + straight.cpuNanos(null));
       rounds++;
     }
-    System.out.printf("warm-up: %d rounds of 100 + 100 + 50 streams%n", rounds);
+    System.out.printf(
+        "warm-up: %d rounds of 100 + 100 + 50 streams in %d s; the JIT compiler threads' share of"
+            + " the path's CPU in the last round %.2f %% (goal under %s %%)%n",
+        rounds,
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - warmupStart),
+        jitShare,
+        System.getProperty("warmup.jit", "8"));
     idle("right after the warm-up", Long.getLong("idle.s", 20));
 
     System.out.printf(
