@@ -2,9 +2,9 @@
 # The chat path's added latency and CPU per token: Redis, the fake model (first token 200 ms, then
 # one per 20 ms), and the five services as `make run` starts them (same JVM settings), on their own
 # ports, then the clients. Settings (environment): LEVELS, TOKENS, LONG_TOKENS, SPLIT_LEVELS,
-# WINDOW_MS, WARMUP_S, WARMUP_JIT, WARMUP_MAX_S, IDLE_S, SETTLE_S, PROTOCOL (json|msgpack), DEFLATE=0 (the clients do not offer
-# permessage-deflate, which browsers do), JAVA_OPTS, PROFILE=1 (JFR per service),
-# SKIP_BUILD=1. See README.md.
+# WINDOW_MS, WARMUP_S, WARMUP_JIT, WARMUP_MAX_S, IDLE_S, SETTLE_S, PROTOCOL (json|msgpack),
+# DEFLATE=0 (the clients do not offer permessage-deflate, which browsers do), JAVA_OPTS,
+# PROFILE=1 (JFR per service), SKIP_BUILD=1. See README.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 exec 9>/tmp/chat-latency-benchmark.lock
