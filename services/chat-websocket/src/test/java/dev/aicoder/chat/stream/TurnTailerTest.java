@@ -204,6 +204,11 @@ class TurnTailerTest {
       String adas = ada.next(Frame.Accepted.class).turnId();
       bob.send(new Frame.Prompt(newId(), newId(), "hello", null));
       String bobs = bob.next(Frame.Accepted.class).turnId();
+      // The entry is written to the live stream only, so it must come after the tailer follows
+      // both turns (in the product the turn's own stream has it too, and a catch-up finds it).
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> tailer.follows(adas) && tailer.follows(bobs));
       Frame.Delta toAda = new Frame.Delta(adas, 1, "for ada");
       Frame.Delta toBob = new Frame.Delta(bobs, 1, "for bob");
       redis.execute(
