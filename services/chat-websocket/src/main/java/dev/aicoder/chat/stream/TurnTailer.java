@@ -47,13 +47,14 @@ import java.util.function.Supplier;
  * quiet for a second, so an event is never lost.
  *
  * <p>All of it runs on one event loop, with a Redis client whose connections are on that loop, and
- * writes inline to the sockets on it: a dedicated thread with a blocking read woke another thread
- * for each read's reply and each frame. Moving it here took chat-websocket at 20 streams from 5.2
- * to 1.7 wake-ups and from 308 to 143 µs of CPU per token (benchmarks/chat-latency, Steps). Its
- * state is touched on that loop only; the public methods queue their work there, in the order they
- * are called. A resume's replay is read by the caller and delivered on the loop, between live
- * events, so a client's events stay in order. Turns accepted by other instances come from {@link
- * TurnAnnouncements}.
+ * writes inline to the sockets on it (chat-websocket has one event loop by default, so that is
+ * every socket; a socket on another loop gets its frames handed over): a dedicated thread with a
+ * blocking read woke another thread for each read's reply and each frame. Moving it here took
+ * chat-websocket at 20 streams from 5.2 to 1.7 wake-ups and from 308 to 143 µs of CPU per token
+ * (benchmarks/chat-latency, Steps). Its state is touched on that loop only; the public methods
+ * queue their work there, in the order they are called. A resume's replay is read by the caller and
+ * delivered on the loop, between live events, so a client's events stay in order. Turns accepted by
+ * other instances come from {@link TurnAnnouncements}.
  */
 @ApplicationScoped
 public class TurnTailer {

@@ -19,9 +19,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
@@ -29,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
@@ -314,72 +310,16 @@ class TurnTailerTest {
   }
 
   /**
-   * The tailer reads and catches up on its own event loop's connections: with every other event
-   * loop held, it still reads a turn's live events, reads the gap one of them skips, and sees the
-   * turn end. With a client whose connections sit on another loop it stalls (a Redis client's
-   * connections are on the loop it was created on, whatever loop its caller is on).
+   * By default chat-websocket has one event loop, and the tailer runs on it: every socket's frames
+   * are written where the tailer read their events, with no hand-off to another loop.
    */
   @Test
-  void theTailerReadsWhileEveryOtherEventLoopIsHeld() throws Exception {
-    CompletableFuture<Thread> tailerThread = new CompletableFuture<>();
-    tailer.context().runOnContext(v -> tailerThread.complete(Thread.currentThread()));
-    Thread own = tailerThread.get(5, TimeUnit.SECONDS);
+  void theTailerSharesTheOneEventLoopOfTheSockets() throws Exception {
     List<EventExecutor> loops = new ArrayList<>();
     vertx.nettyEventLoopGroup().forEach(loops::add);
-    assertThat(loops).as("event loops").hasSizeGreaterThan(1);
-    // A writer on a Vert.x of its own, as every loop of the service's but the tailer's is held.
-    Vertx elsewhere = Vertx.vertx();
-    Redis writer = Redis.createClient(elsewhere, LocalRedisResource.redis().url());
-    try (WsClient client = WsClient.connect(base, TestTokens.of("oda"), FrameCodec.JSON)) {
-      client.send(new Frame.Prompt(newId(), newId(), "hello", null));
-      String turnId = client.next(Frame.Accepted.class).turnId();
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tailer.follows(turnId));
-
-      CountDownLatch release = new CountDownLatch(1);
-      CountDownLatch held = new CountDownLatch(loops.size());
-      try {
-        for (EventExecutor loop : loops) {
-          loop.execute(
-              () -> {
-                held.countDown();
-                if (Thread.currentThread() != own) {
-                  try {
-                    release.await(30, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }
-              });
-        }
-        assertThat(held.await(10, TimeUnit.SECONDS)).as("every loop reached").isTrue();
-        String first = FrameCodec.toJson(new Frame.Delta(turnId, 1, FakeWorker.text(1)));
-        send(writer, Command.XADD, Keys.turn(turnId), Keys.entryId(1), Keys.EVENT_FIELD, first);
-        send(writer, Command.EVAL, TurnEvents.append(new Frame.Delta(turnId, 2, "d2 ")));
-        send(
-            writer,
-            Command.EVAL,
-            TurnEvents.append(new Frame.Done(turnId, 3, new Frame.Usage(1, 2))));
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(5))
-            .alias("the turn's end read, the gap before it too, while the other loops are held")
-            .until(() -> !tailer.follows(turnId));
-      } finally {
-        release.countDown();
-      }
-      assertThat(client.next(Frame.Delta.class).seq()).isEqualTo(1);
-      assertThat(client.next(Frame.Delta.class).seq()).isEqualTo(2);
-      assertThat(client.next(Frame.Done.class).seq()).isEqualTo(3);
-    } finally {
-      writer.close();
-      elsewhere.close();
-    }
-  }
-
-  private static void send(Redis redis, Command command, String... args) throws Exception {
-    Request request = Request.cmd(command);
-    for (String arg : args) {
-      request.arg(arg);
-    }
-    redis.send(request).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(loops).as("event loops").hasSize(1);
+    CompletableFuture<Boolean> onIt = new CompletableFuture<>();
+    tailer.context().runOnContext(v -> onIt.complete(loops.get(0).inEventLoop()));
+    assertThat(onIt.get(5, TimeUnit.SECONDS)).as("the tailer on that loop").isTrue();
   }
 }
