@@ -168,6 +168,9 @@ public final class ChatLatencyBenchmark {
         windowNanos / 1_000_000,
         msgpack ? "MessagePack" : "JSON",
         deflate ? "offered" : "not offered");
+    // Its figures differ between versions (the embedded 6.2 where no redis-server is installed).
+    Matcher version = Pattern.compile("redis_version:(\\S+)").matcher(redisInfo("server"));
+    System.out.println("Redis " + (version.find() ? version.group(1) : "of unknown version"));
     rss("RSS after start");
     wakeUps();
 
@@ -312,8 +315,19 @@ public final class ChatLatencyBenchmark {
   /** Calls and microseconds of each Redis command so far ({@code INFO commandstats}). */
   private static Map<String, long[]> redisCommands() throws IOException {
     Map<String, long[]> stats = new LinkedHashMap<>();
+    Matcher m = COMMAND_STAT.matcher(redisInfo("commandstats"));
+    while (m.find()) {
+      stats.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
+    }
+    return stats;
+  }
+
+  /** One section of Redis's {@code INFO}. */
+  private static String redisInfo(String section) throws IOException {
     try (Socket redis = new Socket("127.0.0.1", Integer.getInteger("redis.port", 6391))) {
-      redis.getOutputStream().write("INFO commandstats\r\n".getBytes(StandardCharsets.US_ASCII));
+      redis
+          .getOutputStream()
+          .write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
       BufferedReader in =
           new BufferedReader(
               new InputStreamReader(redis.getInputStream(), StandardCharsets.US_ASCII));
@@ -322,12 +336,8 @@ public final class ChatLatencyBenchmark {
       for (int read = 0; read < length; ) {
         read += in.read(body, read, length - read);
       }
-      Matcher m = COMMAND_STAT.matcher(new String(body));
-      while (m.find()) {
-        stats.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
-      }
+      return new String(body);
     }
-    return stats;
   }
 
   /**
