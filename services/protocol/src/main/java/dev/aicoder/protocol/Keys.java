@@ -19,22 +19,14 @@ public final class Keys {
   public static final String EVENT_FIELD = "event";
 
   /**
-   * Every turn's events as they are written: an entry per write, with a {@code turn} field (its id)
-   * and an {@link #EVENT_FIELD} (the event) for each event it carries, kept for about {@link
-   * #LIVE_KEEP_MS}. chat-websocket follows live turns by reading this one stream, so a read costs
-   * the same for 1 or 1,000 live turns; the turn's own stream stays the record that resumes,
-   * catch-ups and takeovers read.
+   * The Pub/Sub channel of every turn's events as they are written: a message per write, carrying
+   * each event with its turn's id ({@link TurnEvents#live}). chat-websocket follows live turns by
+   * one subscription, so following costs the same for 1 or 1,000 live turns and nothing is read
+   * back from Redis per event; the turn's own stream stays the record that resumes, catch-ups and
+   * takeovers read, and that a subscriber which missed a message (it was disconnected) reads the
+   * gap from.
    */
   public static final String LIVE = "aicoder:ai:live";
-
-  /**
-   * How long the live stream keeps an entry: a reader further behind catches up from the turns' own
-   * streams. Three seconds at 10,000 tokens a second is about 30,000 events, 6 MB.
-   */
-  public static final long LIVE_KEEP_MS = 3_000;
-
-  /** The field of a {@link #LIVE} entry naming the turn of the event that follows it. */
-  public static final String LIVE_TURN_FIELD = "turn";
 
   /**
    * Every accepted turn (fields {@code turn}, {@code conversation}, {@code author}: who prompted,

@@ -16,6 +16,13 @@ public interface AiConfig {
   int maxConcurrentStreams();
 
   /**
+   * Most turn events written to Redis, and published to chat-websocket, in one command ({@code
+   * BATCH_SIZE}); more wait for the next. Only a backlog fills a batch: a lone event never waits.
+   */
+  @WithDefault("256")
+  int batchSize();
+
+  /**
    * This instance's consumer name in the group ({@code AI_CODER_INSTANCE_ID}); unset, the pod's
    * name in Kubernetes, else the host's name and the process id, so it is unique per process.
    */

@@ -28,17 +28,19 @@ import java.util.function.Consumer;
  */
 final class EventBatches {
 
-  /** The most events in one command; a longer queue goes out in the following ones. */
-  static final int MAX_BATCH = 256;
-
   private final Redis redis;
+
+  /** The most events in one command; a longer queue goes out in the following ones. */
+  private final int maxBatch;
+
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean sending = new AtomicBoolean();
 
   private record Pending(Frame.TurnEvent event, Executor context, Consumer<Throwable> written) {}
 
-  EventBatches(Redis redis) {
+  EventBatches(Redis redis, int maxBatch) {
     this.redis = redis;
+    this.maxBatch = maxBatch;
   }
 
   /**
@@ -55,7 +57,7 @@ final class EventBatches {
       return;
     }
     List<Pending> batch = new ArrayList<>();
-    for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) {
+    for (Pending p; batch.size() < maxBatch && (p = queue.poll()) != null; ) {
       batch.add(p);
     }
     if (batch.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.aicoder.ai.service;
 
+import dev.aicoder.ai.config.AiConfig;
 import dev.aicoder.ai.model.ModelClient;
 import dev.aicoder.common.EventLoopRedis;
 import io.quarkus.logging.Log;
@@ -40,7 +41,11 @@ public class Lanes {
   private final List<Lane> lanes = new CopyOnWriteArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
 
-  Lanes(Vertx vertx, ModelClient model, EventLoopRedis redis) {
+  Lanes(Vertx vertx, ModelClient model, EventLoopRedis redis, AiConfig config) {
+    int batch = config.batchSize();
+    if (batch < 1) {
+      throw new IllegalArgumentException("BATCH_SIZE is " + batch + ": it must be at least 1");
+    }
     int loops = 0;
     for (var ignored : vertx.nettyEventLoopGroup()) {
       loops++;
@@ -48,7 +53,8 @@ public class Lanes {
     try {
       vertx
           .deployVerticle(
-              () -> new LaneVerticle(model, redis), new DeploymentOptions().setInstances(loops))
+              () -> new LaneVerticle(model, redis, batch),
+              new DeploymentOptions().setInstances(loops))
           .toCompletionStage()
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
@@ -70,12 +76,14 @@ public class Lanes {
   private final class LaneVerticle extends AbstractVerticle {
     private final ModelClient model;
     private final EventLoopRedis configured;
+    private final int batch;
     private HttpClient http;
     private Redis redis;
 
-    LaneVerticle(ModelClient model, EventLoopRedis configured) {
+    LaneVerticle(ModelClient model, EventLoopRedis configured, int batch) {
       this.model = model;
       this.configured = configured;
+      this.batch = batch;
     }
 
     @Override
@@ -83,7 +91,7 @@ public class Lanes {
       // Created on this verticle's event loop: their connections are made on it.
       http = model.newPool(vertx);
       redis = configured.create(vertx, RedisConfig.DEFAULT_CLIENT_NAME, 0);
-      lanes.add(new Lane(context, http, new EventBatches(redis)));
+      lanes.add(new Lane(context, http, new EventBatches(redis, batch)));
     }
 
     @Override

@@ -29,10 +29,6 @@ public interface ChatConfig {
   @WithDefault("2s")
   Duration accessCheck();
 
-  /** Most live events read from Redis in one read, across all turns ({@code BATCH_SIZE}). */
-  @WithDefault("256")
-  int batchSize();
-
   /** Prompts one user may send per minute, across all instances. */
   @WithDefault("30")
   int promptsPerMinute();

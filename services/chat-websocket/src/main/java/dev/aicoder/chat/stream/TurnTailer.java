@@ -1,12 +1,12 @@
 package dev.aicoder.chat.stream;
 
 import dev.aicoder.chat.Session;
-import dev.aicoder.chat.config.ChatConfig;
 import dev.aicoder.chat.service.Viewers;
 import dev.aicoder.common.EventLoopRedis;
 import dev.aicoder.protocol.Frame;
 import dev.aicoder.protocol.FrameCodec;
 import dev.aicoder.protocol.Keys;
+import dev.aicoder.protocol.TurnEvents;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,14 +38,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Follows every live turn this instance's clients care about with one {@code XREAD} of the live
- * stream ({@link Keys#LIVE}) at a time, where ai-streaming writes each batch of events right after
- * they land in the turns' own streams, and hands each event to the turn's viewers. A read costs the
- * same however many turns are live: reading every turn's stream in one {@code XREAD} cost Redis
- * about 20 µs per token at 200 live turns (benchmarks/chat-latency). Events arrive in seq order per
- * turn; one that skips ahead (the turn was followed late, or the live stream was trimmed before it
- * was read) makes the tailer read the gap from the turn's own stream, as does a turn that has been
- * quiet for a second, so an event is never lost.
+ * Follows every live turn this instance's clients care about with one subscription to the live
+ * channel ({@link Keys#LIVE}), where ai-streaming publishes each batch of events right after they
+ * land in the turns' own streams, and hands each event to the turn's viewers. It costs the same
+ * however many turns are live: reading every turn's stream in one {@code XREAD} cost Redis about 20
+ * µs per token at 200 live turns, and a subscription, unlike the blocking read of a live stream
+ * before it, needs no command per batch (benchmarks/chat-latency). Events arrive in seq order per
+ * turn; one that skips ahead (the turn was followed late, or a message was lost while the
+ * subscription was down) makes the tailer read the gap from the turn's own stream, as does a turn
+ * that has been quiet for a second and every followed turn once it has subscribed (again), so an
+ * event is never lost.
  *
  * <p>All of it runs on one event loop, with a Redis client whose connections are on that loop, and
  * writes inline to the sockets on it (chat-websocket has one event loop by default, so that is
@@ -59,7 +62,7 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class TurnTailer {
 
-  /** How long a command may go unanswered (beyond a read's block) before it counts as failed. */
+  /** How long a command may go unanswered before it counts as failed. */
   private static final long TIMEOUT_MS = 10_000;
 
   /** A followed turn without a live event for this long is read from its own stream. */
@@ -68,7 +71,6 @@ public class TurnTailer {
   private final Vertx vertx;
   private final RedisDataSource blocking;
   private final Viewers viewers;
-  private final ChatConfig config;
   private final DistributionSummary batchSize;
   private final Map<String, Tail> tails = new ConcurrentHashMap<>(); // changed on the loop only
 
@@ -86,8 +88,8 @@ public class TurnTailer {
   private Redis redis; // on the loop only
   private volatile boolean running;
 
-  /** Where the read of {@link Keys#LIVE} got to; null until the first read (loop only). */
-  private String liveId;
+  /** The connection subscribed to {@link Keys#LIVE}; null while there is none (loop only). */
+  private RedisConnection live;
 
   /**
    * A turn being followed: where the read got to, and who asked for it beyond its viewers. A turn
@@ -122,21 +124,19 @@ public class TurnTailer {
       EventLoopRedis clients,
       RedisDataSource blocking,
       Viewers viewers,
-      ChatConfig config,
       MeterRegistry metrics) {
     this.batchSize =
         DistributionSummary.builder("aicoder.ws.batch.size")
-            .description("Live events read and forwarded together")
+            .description("Live events received together, in one message")
             .register(metrics);
     this.vertx = vertx;
     this.blocking = blocking;
     this.viewers = viewers;
-    this.config = config;
     // An event loop of its own, whichever thread first uses the bean (a socket's follow or resume
-    // may come before StartupEvent); the live read starts at StartupEvent.
+    // may come before StartupEvent); the subscription starts at StartupEvent.
     this.context = ((VertxInternal) vertx).createEventLoopContext();
-    // On the loop, so its connections are made on it; named apart, as its reads block. One
-    // connection blocks in the live read, the others serve catch-ups.
+    // On the loop, so its connections are made on it; named apart, as one of them is subscribed
+    // (it answers no command). The others serve catch-ups.
     context.runOnContext(v -> redis = clients.create(vertx, "tailer", 4));
   }
 
@@ -150,16 +150,16 @@ public class TurnTailer {
               id -> {
                 if (running) {
                   dropUnwatched();
-                  catchUpQuiet(System.nanoTime());
+                  catchUpQuiet(QUIET_NANOS);
                 }
               });
-          read();
+          subscribe();
         });
   }
 
   void stop(@Observes ShutdownEvent event) {
     running = false;
-    context.runOnContext(v -> redis.close());
+    context.runOnContext(v -> redis.close()); // the subscribed connection with the others
   }
 
   /**
@@ -217,87 +217,80 @@ public class TurnTailer {
                 .forEach(t -> t.subscribers.remove(session)));
   }
 
-  /** Reads the live stream once, handles what came, and reads again; on the loop. */
-  private void read() {
+  /**
+   * Subscribes to the live channel on a connection of its own, on the loop. Once subscribed, it
+   * reads every followed turn's stream from where it got to: what was published while it was not
+   * subscribed never reaches it.
+   */
+  private void subscribe() {
     if (!running) {
       return;
     }
-    if (liveId == null) {
-      send(Request.cmd(Command.XREVRANGE).arg(Keys.LIVE).arg("+").arg("-").arg("COUNT").arg(1), 0)
-          .onSuccess(
-              newest -> {
-                liveId =
-                    newest == null || newest.size() == 0 ? "0-0" : newest.get(0).get(0).toString();
-                read();
-              })
-          .onFailure(this::retry);
-      return;
-    }
-    long block = config.tailBlock().toMillis();
-    send(
-            Request.cmd(Command.XREAD)
-                .arg("COUNT")
-                .arg(config.batchSize())
-                .arg("BLOCK")
-                .arg(block)
-                .arg("STREAMS")
-                .arg(Keys.LIVE)
-                .arg(liveId),
-            block)
+    redis
+        .connect()
         .onSuccess(
-            response -> {
-              try {
-                handle(response);
-              } catch (RuntimeException e) {
-                Log.warnf(e, "Handling live turn events failed");
-              }
-              read();
+            connection -> {
+              live = connection;
+              connection.handler(this::message);
+              connection.exceptionHandler(e -> resubscribe(connection, e.toString()));
+              connection.endHandler(v -> resubscribe(connection, "the connection closed"));
+              connection
+                  .send(Request.cmd(Command.SUBSCRIBE).arg(Keys.LIVE))
+                  .onFailure(e -> resubscribe(connection, e.toString()));
             })
-        .onFailure(this::retry);
+        .onFailure(e -> resubscribe(null, e.toString()));
   }
 
-  private void retry(Throwable failure) {
+  /** Drops a failed subscription (once) and subscribes again in a while. */
+  private void resubscribe(RedisConnection connection, String why) {
+    if (connection != live) {
+      return; // this one was dropped already
+    }
+    live = null;
+    if (connection != null) {
+      connection.handler(null); // whatever it still brings is not read
+      connection.close();
+    }
     if (running) {
-      Log.warnf("Reading turn streams failed (%s); retrying", failure.getMessage());
-      vertx.setTimer(500, id -> read());
+      Log.warnf("Not subscribed to live turn events (%s); subscribing again", why);
+      vertx.setTimer(500, id -> subscribe());
     }
   }
 
-  private void handle(Response response) {
-    if (response == null) {
+  /** What the subscription brings: {@code [kind, channel, payload]}. */
+  private void message(Response message) {
+    if (message == null || message.size() < 3) {
       return;
     }
-    for (Response stream : response) {
-      Response entries = stream.get(1);
-      liveId = entries.get(entries.size() - 1).get(0).toString();
-      int events = 0;
-      for (Response entry : entries) {
-        // A turn field, then its event, once per event the entry carries.
-        Response fields = entry.get(1);
-        Tail tail = null;
-        String turnId = null;
-        for (int i = 0; i + 1 < fields.size(); i += 2) {
-          String field = fields.get(i).toString();
-          if (field.equals(Keys.LIVE_TURN_FIELD)) {
-            turnId = fields.get(i + 1).toString();
-            tail = tails.get(turnId);
-          } else if (field.equals(Keys.EVENT_FIELD)) {
-            events++;
-            if (tail != null) {
-              live(turnId, tail, fields.get(i + 1).toString());
-            }
-            tail = null;
-          }
-        }
+    String kind = message.get(0).toString();
+    if (kind.equals("message")) {
+      try {
+        handle(message.get(2).toString());
+      } catch (RuntimeException e) {
+        Log.warnf(e, "Handling live turn events failed");
       }
-      batchSize.record(events);
+    } else if (kind.equals("subscribe")) {
+      Log.debugf("Subscribed to %s; catching up %d turns", Keys.LIVE, tails.size());
+      catchUpQuiet(0); // all of them
     }
+  }
+
+  /** The events of one message, each with its turn's id before it ({@link TurnEvents#live}). */
+  private void handle(String message) {
+    String[] parts = TurnEvents.live(message);
+    for (int i = 0; i + 1 < parts.length; i += 2) {
+      Tail tail = tails.get(parts[i]);
+      if (tail != null) {
+        live(parts[i], tail, parts[i + 1]);
+      }
+    }
+    batchSize.record(parts.length / 2);
   }
 
   /** A live event of a followed turn: forwarded if it is the next one, else the gap is read. */
   private void live(String turnId, Tail tail, String json) {
     if (tail.catchingUp) {
-      tail.again = true; // the catch-up's read may have been answered before this was written
+      tail.again = true; // the catch-up's read may have been answered before this was published
       return;
     }
     Frame.TurnEvent event = parse(json);
@@ -306,7 +299,7 @@ public class TurnTailer {
     }
     long last = Keys.seqOf(tail.lastId);
     if (event.seq() > last + 1) {
-      catchUp(turnId, tail); // missed events (followed late, or the live stream was trimmed)
+      catchUp(turnId, tail); // missed events (followed late, or a message was lost)
     } else if (event.seq() == last + 1) {
       forward(turnId, tail, Keys.entryId(event.seq()), event, json);
     } // else a catch-up already forwarded it
@@ -362,13 +355,14 @@ public class TurnTailer {
   }
 
   /**
-   * Reads the turns that had no live event for a second from their own streams: an event written
-   * before this instance followed the turn, or trimmed from the live stream before it was read,
+   * Reads the turns that had no live event for {@code quietNanos} from their own streams: an event
+   * written before this instance followed the turn, or published while it was not subscribed,
    * reaches the viewers this way (an ended turn's last event included).
    */
-  private void catchUpQuiet(long now) {
+  private void catchUpQuiet(long quietNanos) {
+    long now = System.nanoTime();
     for (Map.Entry<String, Tail> tail : List.copyOf(tails.entrySet())) {
-      if (now - tail.getValue().lastEventNanos > QUIET_NANOS) {
+      if (now - tail.getValue().lastEventNanos >= quietNanos) {
         catchUp(tail.getKey(), tail.getValue());
       }
     }
@@ -456,15 +450,15 @@ public class TurnTailer {
 
   /** The entries of a turn's stream after {@code afterId}, up to {@code last} ("+": all). */
   private Future<Response> range(String turnId, String afterId, String last) {
-    return send(Request.cmd(Command.XRANGE).arg(Keys.turn(turnId)).arg("(" + afterId).arg(last), 0);
+    return send(Request.cmd(Command.XRANGE).arg(Keys.turn(turnId)).arg("(" + afterId).arg(last));
   }
 
-  /** Sends a command on the loop's client; it fails if unanswered for a while beyond its block. */
-  private Future<Response> send(Request request, long blockMillis) {
+  /** Sends a command on the loop's client; it fails if unanswered for a while. */
+  private Future<Response> send(Request request) {
     Promise<Response> answer = Promise.promise();
     long timer =
         vertx.setTimer(
-            blockMillis + TIMEOUT_MS,
+            TIMEOUT_MS,
             id ->
                 answer.tryFail(new TimeoutException("Redis did not answer " + request.command())));
     redis

@@ -15,6 +15,7 @@ import dev.aicoder.protocol.Keys;
 import dev.aicoder.protocol.TurnEvents;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,10 +25,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +50,8 @@ class TurnTailerTest {
   @Inject TurnTailer tailer;
   @Inject Viewers viewers;
   @Inject Vertx vertx;
+
+  private PubSubCommands.RedisSubscriber listener;
 
   @BeforeEach
   void publishSigningKey() {
@@ -163,7 +169,29 @@ class TurnTailerTest {
     }
   }
 
-  /** Writes an event to the turn's own stream only, as if its live entry had been trimmed. */
+  /** Collects what is published on the live channel from now on (until the test ends). */
+  private Queue<String> listen() {
+    long before = subscribers();
+    Queue<String> published = new ConcurrentLinkedQueue<>();
+    listener = redis.pubsub(String.class).subscribe(Keys.LIVE, published::add);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> subscribers() > before);
+    return published;
+  }
+
+  /** How many connections are subscribed to the live channel. */
+  private long subscribers() {
+    return redis.execute("PUBSUB", "NUMSUB", Keys.LIVE).get(1).toLong();
+  }
+
+  @AfterEach
+  void stopListening() {
+    if (listener != null) {
+      listener.unsubscribe();
+      listener = null;
+    }
+  }
+
+  /** Writes an event to the turn's own stream only, as if its live message had been lost. */
   private void writtenWithoutLive(Frame.TurnEvent event) {
     redis.execute(
         "XADD",
@@ -188,79 +216,60 @@ class TurnTailerTest {
   }
 
   /**
-   * One live entry carries the events of a batch, of several turns. Written to the live stream
-   * only, so nothing but the live read can bring them (a catch-up would find the turns' streams
-   * empty).
+   * One live message carries the events of a batch, of several turns. Published only, so nothing
+   * but the subscription can bring them (a catch-up would find the turns' streams empty).
    */
   @Test
-  void everyEventOfALiveEntryReachesItsTurn() throws Exception {
+  void everyEventOfALiveMessageReachesItsTurn() throws Exception {
     try (WsClient ada = WsClient.connect(base, TestTokens.of("ada"), FrameCodec.JSON);
         WsClient bob = WsClient.connect(base, TestTokens.of("bob"), FrameCodec.JSON)) {
       ada.send(new Frame.Prompt(newId(), newId(), "hello", null));
       String adas = ada.next(Frame.Accepted.class).turnId();
       bob.send(new Frame.Prompt(newId(), newId(), "hello", null));
       String bobs = bob.next(Frame.Accepted.class).turnId();
-      // The entry is written to the live stream only, so it must come after the tailer follows
-      // both turns (in the product the turn's own stream has it too, and a catch-up finds it).
+      // The message is published only, so it must come after the tailer follows both turns (in
+      // the product the turn's own stream has it too, and a catch-up finds it).
       Awaitility.await()
           .atMost(Duration.ofSeconds(5))
           .until(() -> tailer.follows(adas) && tailer.follows(bobs));
-      Frame.Delta toAda = new Frame.Delta(adas, 1, "for ada");
+      Frame.Delta toAda = new Frame.Delta(adas, 1, "for ada,\nover two lines");
       Frame.Delta toBob = new Frame.Delta(bobs, 1, "for bob");
       redis.execute(
-          "XADD",
+          "PUBLISH",
           Keys.LIVE,
-          "*",
-          Keys.LIVE_TURN_FIELD,
-          adas,
-          Keys.EVENT_FIELD,
-          FrameCodec.toJson(toAda),
-          Keys.LIVE_TURN_FIELD,
-          newId(), // a turn nobody here follows
-          Keys.EVENT_FIELD,
-          FrameCodec.toJson(new Frame.Delta(newId(), 1, "for nobody")),
-          Keys.LIVE_TURN_FIELD,
-          bobs,
-          Keys.EVENT_FIELD,
-          FrameCodec.toJson(toBob));
+          String.join(
+              "\n",
+              adas,
+              FrameCodec.toJson(toAda),
+              newId(), // a turn nobody here follows
+              FrameCodec.toJson(new Frame.Delta(newId(), 1, "for nobody")),
+              bobs,
+              FrameCodec.toJson(toBob)));
       assertThat(ada.next(Frame.Delta.class)).isEqualTo(toAda);
       assertThat(bob.next(Frame.Delta.class)).isEqualTo(toBob);
     }
   }
 
   @Test
-  void aBatchOfEventsIsOneLiveEntry() {
+  void aBatchOfEventsIsOneLiveMessage() {
+    Queue<String> published = listen();
     String first = newId();
     String second = newId();
     redis.execute(
         "EVAL",
         TurnEvents.append(
             List.of(new Frame.Delta(first, 1, "one"), new Frame.Delta(second, 1, "two"))));
-    assertThat(redis.execute("XREVRANGE", Keys.LIVE, "+", "-", "COUNT", "1").toString())
-        .as("the newest entry")
-        .contains(first)
-        .contains(second);
-  }
-
-  /** The live stream is trimmed by age: entries from long ago go with the next append. */
-  @Test
-  void theLiveStreamKeepsRecentEntriesOnly() {
-    String live = "test:live:" + newId();
-    for (int i = 1; i <= 300; i++) {
-      redis.execute("XADD", live, "1000-" + i, Keys.LIVE_TURN_FIELD, "old", Keys.EVENT_FIELD, "{}");
-    }
-    String turnId = newId();
-    String[] args = TurnEvents.append(new Frame.Delta(turnId, 1, "new"));
-    args[2] = live; // the script's first key is the live stream
-    redis.execute("EVAL", args);
-    long left = redis.stream(String.class).xlen(live);
-    assertThat(left).as("entries left of 301").isLessThan(150);
-    assertThat(redis.execute("XREVRANGE", live, "+", "-", "COUNT", "1").toString())
-        .contains(turnId);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !published.isEmpty());
+    assertThat(TurnEvents.live(published.poll()))
+        .containsExactly(
+            first,
+            FrameCodec.toJson(new Frame.Delta(first, 1, "one")),
+            second,
+            FrameCodec.toJson(new Frame.Delta(second, 1, "two")));
   }
 
   @Test
-  void aTurnWhoseEventsNeverReachTheLiveStreamStillEnds() throws Exception {
+  void aTurnWhoseEventsAreNeverPublishedStillEnds() throws Exception {
     try (WsClient client = WsClient.connect(base, TestTokens.of("max"), FrameCodec.JSON)) {
       client.send(new Frame.Prompt(newId(), newId(), "hello", null));
       String turnId = client.next(Frame.Accepted.class).turnId();
@@ -273,19 +282,61 @@ class TurnTailerTest {
   }
 
   @Test
-  void anAppendRedisRefusesAddsNothingToTheLiveStream() {
+  void anAppendRedisRefusesPublishesNothing() {
     String turnId = newId();
     new FakeWorker(redis).deltas(turnId, 1, 2);
-    long live = redis.stream(String.class).xlen(Keys.LIVE);
+    Queue<String> published = listen();
     // A second writer of seq 2 (a worker that lost the turn to another): Redis refuses it.
     assertThatThrownBy(() -> new FakeWorker(redis).write(new Frame.Delta(turnId, 2, "again")))
         .hasMessageContaining("equal or smaller");
-    assertThat(redis.stream(String.class).xlen(Keys.LIVE)).isEqualTo(live);
+    String other = newId();
+    new FakeWorker(redis).write(new Frame.Delta(other, 1, "next"));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !published.isEmpty());
+    assertThat(TurnEvents.live(published.poll())).as("the first message").startsWith(other);
+  }
+
+  /**
+   * The subscription is dropped (Redis closed it, or restarted) while a turn streams: what was
+   * published meanwhile is read from the turn's stream once the tailer has subscribed again, and
+   * the client gets every event once, in order.
+   */
+  @Test
+  void aLostSubscriptionIsMadeAgainAndNothingIsMissed() throws Exception {
+    try (WsClient client = WsClient.connect(base, TestTokens.of("liv"), FrameCodec.JSON)) {
+      client.send(new Frame.Prompt(newId(), newId(), "hello", null));
+      String turnId = client.next(Frame.Accepted.class).turnId();
+      new FakeWorker(redis).deltas(turnId, 1, 2);
+      for (int seq = 1; seq <= 2; seq++) {
+        assertThat(client.next(Frame.Delta.class).seq()).isEqualTo(seq);
+      }
+      // The tailer's subscription, alone (a listener of another test may still be leaving).
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> subscribers() == 1);
+
+      redis.execute("CLIENT", "KILL", "TYPE", "pubsub");
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> subscribers() == 0);
+      new FakeWorker(redis).deltas(turnId, 3, 5); // published to nobody
+      new FakeWorker(redis).write(new Frame.Done(turnId, 6, new Frame.Usage(1, 5)));
+
+      for (int seq = 3; seq <= 5; seq++) {
+        assertThat(client.next(Frame.Delta.class).seq()).isEqualTo(seq);
+      }
+      assertThat(client.next()).isEqualTo(new Frame.Done(turnId, 6, new Frame.Usage(1, 5)));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> subscribers() == 1);
+    }
+    // Live again: a new turn's events come by the subscription.
+    try (WsClient client = WsClient.connect(base, TestTokens.of("liv"), FrameCodec.JSON)) {
+      client.send(new Frame.Prompt(newId(), newId(), "hello", null));
+      String turnId = client.next(Frame.Accepted.class).turnId();
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tailer.follows(turnId));
+      Frame.Delta delta = new Frame.Delta(turnId, 1, "live");
+      redis.execute("PUBLISH", Keys.LIVE, turnId + "\n" + FrameCodec.toJson(delta));
+      assertThat(client.next(Frame.Delta.class)).isEqualTo(delta);
+    }
   }
 
   /**
    * Gaps read from the turn's stream while its live events keep coming (every fifth event misses
-   * the live stream): the client still gets each event once, in order.
+   * the live channel): the client still gets each event once, in order.
    */
   @Test
   void eventsThatComeWhileAGapIsReadArriveOnceAndInOrder() throws Exception {
