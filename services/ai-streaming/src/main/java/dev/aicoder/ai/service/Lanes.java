@@ -61,7 +61,7 @@ public class Lanes {
     } catch (Exception e) {
       throw new IllegalStateException("Could not start the turns' event-loop lanes", e);
     }
-    Log.infof("Turns run in %d lanes, one per event loop", lanes.size());
+    Log.infof("Lanes of turns: %d, one per event loop (AI_EVENT_LOOPS)", lanes.size());
   }
 
   int size() {

@@ -46,6 +46,12 @@ class EventBatchesTest {
   private PubSubCommands.RedisSubscriber listener;
 
   @Test
+  void byDefaultEveryTurnRunsInTheOneLaneSoTheirEventsShareItsBatches() {
+    assertThat(lanes.size()).as("lanes with the default AI_EVENT_LOOPS").isEqualTo(1);
+    assertThat(lanes.next().batches()).isSameAs(lanes.next().batches());
+  }
+
+  @Test
   void eventsOfManyTurnsShareCommandsAndARefusalFailsOnlyItsTurn() throws Exception {
     String run = UUID.randomUUID().toString();
     String refused = run + "-refused";
