@@ -101,6 +101,11 @@ public final class ChatLatencyBenchmark {
       return cpuNanos(null) / 1e3 / streams;
     }
 
+    /** The path's CPU less its compiler threads'. */
+    long withoutJitNanos() {
+      return cpuNanos(null) - pathNanos(1);
+    }
+
     long cpuNanos(String process) {
       long sum = 0;
       for (String name : process == null ? PATH : List.of(process)) {
@@ -216,10 +221,17 @@ public final class ChatLatencyBenchmark {
       Phase reference = phase(n, tokens, () -> direct(tokens));
       Phase through = phase(n, tokens, () -> turn(gateway, tokens));
       Phase straight = phase(n, tokens, () -> turn(chat, tokens));
+      Phase open = phase(n, tokens, () -> openTurn(chat, tokens));
+      closeOpenSockets();
       print("model", reference, null, tokens);
       print("gateway", through, reference, tokens);
       print("chat-ws", straight, reference, tokens);
-      System.out.println();
+      print("cw-open", open, reference, tokens);
+      // Without the compiler threads', which one round's compiling can swing by milliseconds a
+      // turn.
+      System.out.printf(
+          "%7d %-9s the connection's CPU %.0f µs per turn (chat-ws minus cw-open, JIT left out)%n%n",
+          n, "split", (straight.withoutJitNanos() - open.withoutJitNanos()) / 1e3 / n);
       viaGateway.put(n, through);
     }
 
@@ -500,14 +512,47 @@ public final class ChatLatencyBenchmark {
 
   /** A turn for a new user, its token signed now (not on the clock). */
   private Supplier<CompletableFuture<Run>> turn(int port, int tokens) {
-    String user = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    String token = Tokens.issue(key, user, Set.of("member"), Duration.ofHours(1), Instant.now());
+    String token = newUserToken();
     return () -> turn(port, tokens, token);
+  }
+
+  private String newUserToken() {
+    String user = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    return Tokens.issue(key, user, Set.of("member"), Duration.ofHours(1), Instant.now());
+  }
+
+  /**
+   * A turn on a socket opened (and pinged end to end) before the phase's CPU is read, as a browser
+   * tab that has been open for a while sends a prompt: the turn's cost without the connection's.
+   * The socket stays open until the phase is over ({@link #closeOpenSockets}).
+   */
+  private Supplier<CompletableFuture<Run>> openTurn(int port, int tokens) {
+    TurnClient turn = new TurnClient(tokens, true);
+    connect(port, turn, newUserToken());
+    turn.ready.join();
+    return () -> {
+      turn.prompt();
+      return turn.result;
+    };
+  }
+
+  private final List<WebSocket> openSockets = new ArrayList<>();
+
+  private void closeOpenSockets() {
+    synchronized (openSockets) {
+      openSockets.forEach(s -> s.close((short) 1000, "done"));
+      openSockets.clear();
+    }
   }
 
   /** One turn over a new WebSocket, as a browser tab that sends one prompt. */
   private CompletableFuture<Run> turn(int port, int tokens, String token) {
-    TurnClient turn = new TurnClient(tokens);
+    TurnClient turn = new TurnClient(tokens, false);
+    connect(port, turn, token);
+    return turn.result;
+  }
+
+  private void connect(int port, TurnClient turn, String token) {
     sockets
         .connect(
             new WebSocketConnectOptions()
@@ -516,28 +561,43 @@ public final class ChatLatencyBenchmark {
                 .setURI("/ws/chat?access_token=" + token)
                 .addSubProtocol(msgpack ? FrameCodec.MSGPACK : FrameCodec.JSON))
         .onSuccess(turn::opened)
-        .onFailure(turn.result::completeExceptionally);
-    return turn.result;
+        .onFailure(
+            e -> {
+              turn.ready.completeExceptionally(e);
+              turn.result.completeExceptionally(e);
+            });
   }
 
-  /** The client side of one turn: pings, then prompts once the pong shows the path is open. */
+  /**
+   * The client side of one turn: pings, then prompts once the pong shows the path is open, or, on a
+   * socket kept {@code open}, when the phase's schedule says.
+   */
   private final class TurnClient {
     final CompletableFuture<Run> result = new CompletableFuture<>();
+    final CompletableFuture<Void> ready = new CompletableFuture<>();
     final StringBuilder text = new StringBuilder();
     final int tokens;
+    final boolean open;
     WebSocket socket;
-    Timing timing;
+    volatile Timing timing;
 
-    TurnClient(int tokens) {
+    TurnClient(int tokens, boolean open) {
       this.tokens = tokens;
+      this.open = open;
     }
 
     void opened(WebSocket socket) {
       this.socket = socket;
       socket.textMessageHandler(t -> frame(() -> FrameCodec.fromJson(t)));
       socket.binaryMessageHandler(b -> frame(() -> FrameCodec.fromMsgpack(b.getBytes())));
+      if (open) {
+        synchronized (openSockets) {
+          openSockets.add(socket);
+        }
+      }
       socket.closeHandler(
           v -> {
+            ready.completeExceptionally(new IllegalStateException("closed"));
             if (!result.isDone()) {
               result.completeExceptionally(
                   new IllegalStateException("closed with " + socket.closeStatusCode()));
@@ -559,15 +619,11 @@ public final class ChatLatencyBenchmark {
     void frame(Decoder decoder) {
       try {
         Frame frame = decoder.decode();
-        if (frame instanceof Frame.Pong && timing == null) {
-          timing = new Timing(System.nanoTime());
-          send(
-              new Frame.Prompt(
-                  UUID.randomUUID().toString(),
-                  UUID.randomUUID().toString(),
-                  // Unique, so no answer comes from the cache of answers.
-                  "bench " + UUID.randomUUID() + " #tokens=" + tokens,
-                  null));
+        if (frame instanceof Frame.Pong && !ready.isDone()) {
+          ready.complete(null);
+          if (!open) {
+            prompt();
+          }
         } else if (frame instanceof Frame.Delta delta) {
           timing.arrived();
           text.append(delta.text());
@@ -584,10 +640,23 @@ public final class ChatLatencyBenchmark {
       }
     }
 
+    void prompt() {
+      timing = new Timing(System.nanoTime());
+      send(
+          new Frame.Prompt(
+              UUID.randomUUID().toString(),
+              UUID.randomUUID().toString(),
+              // Unique, so no answer comes from the cache of answers.
+              "bench " + UUID.randomUUID() + " #tokens=" + tokens,
+              null));
+    }
+
     void end(boolean ok) {
       result.complete(
           timing == null ? new Run(0, List.of(), "", false) : timing.run(text.toString(), ok));
-      socket.close((short) 1000, "done");
+      if (!open) {
+        socket.close((short) 1000, "done");
+      }
     }
   }
 
