@@ -227,8 +227,7 @@ public final class ChatLatencyBenchmark {
       print("gateway", through, reference, tokens);
       print("chat-ws", straight, reference, tokens);
       print("cw-open", open, reference, tokens);
-      // Without the compiler threads', which one round's compiling can swing by milliseconds a
-      // turn.
+      // JIT left out: one round's compiling swings a turn's CPU by milliseconds.
       System.out.printf(
           "%7d %-9s the connection's CPU %.0f µs per turn (chat-ws minus cw-open, JIT left out)%n%n",
           n, "split", (straight.withoutJitNanos() - open.withoutJitNanos()) / 1e3 / n);
